@@ -1,0 +1,45 @@
+# relorm — PGXS build.
+#
+#   make            build the extension
+#   make install    install it into the PostgreSQL given by PG_CONFIG
+#   make test       install what is missing, build, install, run every suite
+#                   against a throwaway server, stop it (test/harness.sh)
+#   make demo       the same throwaway server and a commented walkthrough
+
+EXTENSION   = relorm
+MODULE_big  = relorm
+OBJS        = src/relorm.o src/catalog.o src/register.o src/keys.o \
+              src/sqlbuild.o src/exec.o src/link_ops.o
+DATA        = relorm--0.1.0.sql
+PGFILEDESC  = "relorm - relations between tables as first-class SQL"
+
+# regression suites, in order (sql/NAME.sql against expected/NAME.out)
+REGRESS      = catalog keys link_ops renames security plans
+REGRESS_OPTS = --load-extension=relorm
+# isolation specs (test/isolation/specs/NAME.spec), run after REGRESS
+ISOLATION      = metadata_invalidation
+ISOLATION_OPTS = --inputdir=test/isolation --load-extension=relorm
+
+# PostgreSQL 15 is the supported server; Debian's /usr/bin/pg_config (from
+# libpq-dev) may point at a PGXS that is not installed yet, so prefer the
+# server's own pg_config and include PGXS only once it exists.
+PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+
+PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter \
+            -Wno-missing-field-initializers -Wno-sign-compare
+
+ifneq ($(wildcard $(PGXS)),)
+include $(PGXS)
+else
+all install installcheck:
+	@echo "PGXS not found (PG_CONFIG=$(PG_CONFIG)); run 'make test' or install postgresql-server-dev-15" >&2
+	@exit 1
+endif
+
+.PHONY: test demo
+test:
+	test/harness.sh test
+
+demo:
+	test/harness.sh demo

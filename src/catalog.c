@@ -1,0 +1,686 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog.c
+ *	  Relation metadata: reading relorm's catalog, resolving it against the
+ *	  system catalogs, and caching the result per backend.
+ *
+ * relorm's catalog is the table relorm_catalog in the extension's schema.
+ * It stores tables by OID (regclass) and columns by attribute number, so a
+ * renamed table or column keeps its relations.  Everything derived from
+ * it - names, types, keys, prepared statements - is cached per backend in
+ * RelationInfo entries, one memory context each, under MetadataContext.
+ *
+ * Invalidation follows ri_triggers.c: callbacks only mark entries invalid,
+ * because a caller further up the stack (a trigger that calls relorm while
+ * relorm is running a statement) may still hold one.  An invalid entry is
+ * rebuilt by its next lookup; its memory and plans are freed by the next
+ * outermost relorm call (relorm_metadata_reap), when nobody can hold it.
+ *
+ * What invalidates:
+ *	- a change to relorm_catalog in any session (register.c sends a relcache
+ *	  invalidation of the catalog table with every change);
+ *	- a relcache invalidation of any table a relation involves (ALTER TABLE,
+ *	  renames, index changes, drops);
+ *	- a schema rename (qualified names are cached in SQL text).
+ *
+ * A lookup takes AccessShareLock on the relation's tables before it trusts
+ * an entry: taking a lock processes pending invalidations, and holding it
+ * keeps DDL away from those tables until the transaction ends.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/table.h"
+#include "catalog/indexing.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_attribute.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_type.h"
+#include "storage/lmgr.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/catcache.h"
+#include "utils/fmgroids.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+
+#include "relorm.h"
+
+/* Columns of relorm_catalog, in the order of the install script. */
+#define Anum_catalog_source				1
+#define Anum_catalog_name				2
+#define Anum_catalog_kind				3
+#define Anum_catalog_target				4
+#define Anum_catalog_junction			5
+#define Anum_catalog_source_columns		6
+#define Anum_catalog_target_columns		7
+#define Anum_catalog_junction_source	8
+#define Anum_catalog_junction_target	9
+#define Anum_catalog_options			10
+#define Natts_catalog					10
+
+#define CATALOG_TABLE_NAME	"relorm_catalog"
+#define CATALOG_INDEX_NAME	"relorm_catalog_pkey"
+
+/* hash key of the metadata cache */
+typedef struct RelationKey
+{
+	Oid			source;
+	char		name[NAMEDATALEN];
+} RelationKey;
+
+typedef struct RelationEntry
+{
+	RelationKey key;
+	RelationInfo *info;
+} RelationEntry;
+
+static MemoryContext MetadataContext = NULL;
+static HTAB *MetadataHash = NULL;
+
+/* entries replaced while a caller may still hold them; freed by reap */
+static List *retired = NIL;
+static bool reap_needed = false;
+
+/* OIDs of relorm's own catalog table and its index, looked up once */
+static Oid	catalog_relid = InvalidOid;
+static Oid	catalog_index_relid = InvalidOid;
+
+static void relcache_callback(Datum arg, Oid relid);
+static void namespace_callback(Datum arg, int cacheid, uint32 hashvalue);
+static RelationInfo *build_relation_info(Oid source, const char *name);
+static void fill_table_info(TableInfo *table, Oid relid);
+static void fill_options(RelationOptions *options, Jsonb *jb);
+static void columnset_from_array(ColumnSet *cols, Oid relid, Datum array);
+static void retire(RelationInfo *info);
+
+/*
+ * relorm_metadata_init creates the cache and registers its invalidation
+ * callbacks.  Called once per backend, from _PG_init.
+ */
+void
+relorm_metadata_init(void)
+{
+	HASHCTL		ctl;
+
+	MetadataContext = AllocSetContextCreate(TopMemoryContext,
+											"relorm metadata",
+											ALLOCSET_SMALL_SIZES);
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(RelationKey);
+	ctl.entrysize = sizeof(RelationEntry);
+	ctl.hcxt = MetadataContext;
+	MetadataHash = hash_create("relorm relations", 64, &ctl,
+							   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+
+	CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(NAMESPACEOID, namespace_callback, (Datum) 0);
+}
+
+/*
+ * relcache_callback marks invalid the entries that involve relid; all of
+ * them when relid is InvalidOid (a cache reset) or relorm's catalog.
+ */
+static void
+relcache_callback(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	RelationEntry *entry;
+
+	if (relid == InvalidOid || relid == catalog_relid)
+	{
+		relorm_metadata_invalidate_all();
+		return;
+	}
+
+	hash_seq_init(&status, MetadataHash);
+	while ((entry = hash_seq_search(&status)) != NULL)
+	{
+		RelationInfo *info = entry->info;
+
+		if (info->source.relid == relid || info->target.relid == relid ||
+			info->junction.relid == relid)
+		{
+			info->valid = false;
+			reap_needed = true;
+		}
+	}
+}
+
+/*
+ * namespace_callback: a schema was renamed or dropped; qualified names in
+ * cached statements may be stale.
+ */
+static void
+namespace_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	relorm_metadata_invalidate_all();
+}
+
+/*
+ * relorm_metadata_invalidate_all marks every entry invalid and forgets the
+ * catalog's OIDs (the extension may have been dropped and created again).
+ */
+void
+relorm_metadata_invalidate_all(void)
+{
+	HASH_SEQ_STATUS status;
+	RelationEntry *entry;
+
+	catalog_relid = InvalidOid;
+	catalog_index_relid = InvalidOid;
+	if (MetadataHash == NULL)
+		return;
+	hash_seq_init(&status, MetadataHash);
+	while ((entry = hash_seq_search(&status)) != NULL)
+		entry->info->valid = false;
+	reap_needed = true;
+}
+
+/*
+ * relorm_metadata_reap frees invalid entries and their plans.  Only the
+ * outermost relorm call runs it (relorm_enter), so nobody holds them.
+ */
+void
+relorm_metadata_reap(void)
+{
+	HASH_SEQ_STATUS status;
+	RelationEntry *entry;
+	ListCell   *lc;
+
+	if (!reap_needed)
+		return;
+	reap_needed = false;
+
+	hash_seq_init(&status, MetadataHash);
+	while ((entry = hash_seq_search(&status)) != NULL)
+	{
+		if (!entry->info->valid)
+		{
+			retire(entry->info);
+			hash_search(MetadataHash, &entry->key, HASH_REMOVE, NULL);
+		}
+	}
+
+	foreach(lc, retired)
+	{
+		RelationInfo *info = (RelationInfo *) lfirst(lc);
+
+		relorm_plans_free(info);
+		MemoryContextDelete(info->context);
+	}
+	list_free(retired);
+	retired = NIL;
+}
+
+/* retire puts an entry on the list that the next reap frees. */
+static void
+retire(RelationInfo *info)
+{
+	MemoryContext old = MemoryContextSwitchTo(MetadataContext);
+
+	info->valid = false;
+	retired = lappend(retired, info);
+	reap_needed = true;
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * extension_namespace returns the schema relorm is installed in, or
+ * InvalidOid when the extension is not installed in this database.
+ */
+static Oid
+extension_namespace(void)
+{
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	Oid			nsp = InvalidOid;
+
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber,
+				F_NAMEEQ, CStringGetDatum("relorm"));
+	scan = systable_beginscan(rel, ExtensionNameIndexId, true, NULL, 1, &key);
+	tuple = systable_getnext(scan);
+	if (HeapTupleIsValid(tuple))
+		nsp = ((Form_pg_extension) GETSTRUCT(tuple))->extnamespace;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return nsp;
+}
+
+/*
+ * relorm_catalog_relid returns the OID of relorm_catalog.  Without the
+ * extension that is an error, unless missing_ok.
+ */
+Oid
+relorm_catalog_relid(bool missing_ok)
+{
+	if (!OidIsValid(catalog_relid))
+	{
+		Oid			nsp = extension_namespace();
+
+		if (OidIsValid(nsp))
+		{
+			catalog_relid = get_relname_relid(CATALOG_TABLE_NAME, nsp);
+			catalog_index_relid = get_relname_relid(CATALOG_INDEX_NAME, nsp);
+		}
+		if (!OidIsValid(catalog_relid) || !OidIsValid(catalog_index_relid))
+		{
+			catalog_relid = catalog_index_relid = InvalidOid;
+			if (missing_ok)
+				return InvalidOid;
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("extension \"relorm\" is not installed in this database"),
+					 errhint("Run CREATE EXTENSION relorm.")));
+		}
+	}
+	return catalog_relid;
+}
+
+/* relorm_catalog_index_relid returns the OID of the catalog's primary key. */
+Oid
+relorm_catalog_index_relid(void)
+{
+	(void) relorm_catalog_relid(false);
+	return catalog_index_relid;
+}
+
+/*
+ * relorm_lookup_relation returns the metadata of relation `name` of table
+ * `source`, building it if it is not cached or was invalidated, and holds
+ * AccessShareLock on its tables.  The result stays usable until the
+ * outermost relorm call ends.
+ */
+RelationInfo *
+relorm_lookup_relation(Oid source, const char *name)
+{
+	RelationKey key;
+	RelationEntry *entry;
+	RelationInfo *info;
+	bool		found;
+
+	memset(&key, 0, sizeof(key));
+	key.source = source;
+	strlcpy(key.name, name, NAMEDATALEN);
+
+	/* the source table first: this also processes pending invalidations */
+	LockRelationOid(source, AccessShareLock);
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(source)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("table with OID %u does not exist", source)));
+	/* registration refuses longer names, and the hash key holds no more */
+	if (strlen(name) >= NAMEDATALEN)
+		relorm_relation_not_found(source, name);
+
+	entry = hash_search(MetadataHash, &key, HASH_FIND, NULL);
+	if (entry != NULL && entry->info->valid)
+	{
+		relorm_lock_relation_tables(entry->info, AccessShareLock);
+		if (entry->info->valid)
+			return entry->info;
+	}
+
+	info = build_relation_info(source, name);
+
+	/* the build may have processed invalidations that removed the entry */
+	entry = hash_search(MetadataHash, &key, HASH_ENTER, &found);
+	if (found && entry->info != info)
+		retire(entry->info);
+	entry->info = info;
+	return info;
+}
+
+/*
+ * relorm_lock_relation_tables locks the target and junction of a relation
+ * (the source is locked by the lookup).
+ */
+void
+relorm_lock_relation_tables(RelationInfo *rel, LOCKMODE mode)
+{
+	LockRelationOid(rel->target.relid, mode);
+	if (OidIsValid(rel->junction.relid))
+		LockRelationOid(rel->junction.relid, mode);
+}
+
+/*
+ * relation_not_found raises the error for an unknown relation name, with a
+ * hint listing the table's relations.
+ */
+void
+relorm_relation_not_found(Oid source, const char *name)
+{
+	char	   *names = relorm_relation_names(source);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("relation \"%s\" of table \"%s\" does not exist",
+					name, get_rel_name(source)),
+			 names[0] != '\0'
+			 ? errhint("Table \"%s\" has these relations: %s.",
+					   get_rel_name(source), names)
+			 : errhint("Table \"%s\" has no relations; register one with relorm_belongs_to, relorm_has_one, relorm_has_many or relorm_many_to_many.",
+					   get_rel_name(source))));
+}
+
+/*
+ * build_relation_info reads the catalog row of (source, name) and resolves
+ * it into a new RelationInfo in its own memory context.
+ */
+static RelationInfo *
+build_relation_info(Oid source, const char *name)
+{
+	Relation	catalog;
+	ScanKeyData keys[2];
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	Datum		values[Natts_catalog];
+	bool		nulls[Natts_catalog];
+	MemoryContext context;
+	MemoryContext old;
+	RelationInfo *info;
+	char	   *kind;
+
+	catalog = table_open(relorm_catalog_relid(false), AccessShareLock);
+	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(source));
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_TEXTEQ,
+				CStringGetTextDatum(name));
+	scan = systable_beginscan(catalog, relorm_catalog_index_relid(), true,
+							  NULL, 2, keys);
+	tuple = systable_getnext(scan);
+	if (!HeapTupleIsValid(tuple))
+		relorm_relation_not_found(source, name);
+	heap_deform_tuple(tuple, RelationGetDescr(catalog), values, nulls);
+
+	context = AllocSetContextCreate(MetadataContext, "relorm relation",
+									ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(context);
+	info = palloc0(sizeof(RelationInfo));
+	info->context = context;
+	info->source_relid = source;
+	strlcpy(info->name, name, sizeof(info->name));
+
+	kind = TextDatumGetCString(values[Anum_catalog_kind - 1]);
+	if (strcmp(kind, "belongs_to") == 0)
+		info->kind = RELORM_BELONGS_TO;
+	else if (strcmp(kind, "has_one") == 0)
+		info->kind = RELORM_HAS_ONE;
+	else if (strcmp(kind, "has_many") == 0)
+		info->kind = RELORM_HAS_MANY;
+	else
+		info->kind = RELORM_MANY_TO_MANY;
+
+	/* lock every table before reading its definition */
+	info->target.relid = DatumGetObjectId(values[Anum_catalog_target - 1]);
+	if (!nulls[Anum_catalog_junction - 1])
+		info->junction.relid = DatumGetObjectId(values[Anum_catalog_junction - 1]);
+	relorm_lock_relation_tables(info, AccessShareLock);
+
+	fill_table_info(&info->source, source);
+	fill_table_info(&info->target, info->target.relid);
+	columnset_from_array(&info->source_cols, source,
+						 values[Anum_catalog_source_columns - 1]);
+	columnset_from_array(&info->target_cols, info->target.relid,
+						 values[Anum_catalog_target_columns - 1]);
+	if (info->kind == RELORM_MANY_TO_MANY)
+	{
+		fill_table_info(&info->junction, info->junction.relid);
+		columnset_from_array(&info->junction_source_cols, info->junction.relid,
+							 values[Anum_catalog_junction_source - 1]);
+		columnset_from_array(&info->junction_target_cols, info->junction.relid,
+							 values[Anum_catalog_junction_target - 1]);
+	}
+	fill_options(&info->options, DatumGetJsonbP(values[Anum_catalog_options - 1]));
+
+	/*
+	 * The owner is identified by the source's primary key.  Without one, the
+	 * referenced columns of a has_one/has_many/many_to_many relation are
+	 * unique and serve; likewise for the target of belongs_to/many_to_many.
+	 */
+	if (info->source.key.ncols > 0)
+		info->owner_key = &info->source.key;
+	else if (info->kind != RELORM_BELONGS_TO)
+		info->owner_key = &info->source_cols;
+	if (info->target.key.ncols > 0)
+		info->target_key = &info->target.key;
+	else if (info->kind == RELORM_BELONGS_TO ||
+			 info->kind == RELORM_MANY_TO_MANY)
+		info->target_key = &info->target_cols;
+
+	info->valid = true;
+	MemoryContextSwitchTo(old);
+
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+	return info;
+}
+
+/*
+ * fill_table_info resolves a table's names, row type and primary key.
+ */
+static void
+fill_table_info(TableInfo *table, Oid relid)
+{
+	char	   *relname = get_rel_name(relid);
+
+	if (relname == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("table with OID %u of a relorm relation does not exist", relid)));
+	table->relid = relid;
+	table->name = relname;
+	table->qualified = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+												  relname);
+	table->rowtype = get_rel_type_id(relid);
+	if (!table_primary_key(relid, &table->key))
+		table->key.ncols = 0;
+}
+
+/*
+ * table_primary_key fills cols with relid's primary key; false if none.
+ */
+bool
+table_primary_key(Oid relid, ColumnSet *cols)
+{
+	Relation	rel = relation_open(relid, AccessShareLock);
+	Oid			pkindex;
+	HeapTuple	tuple;
+	Form_pg_index index;
+	int			i;
+
+	(void) RelationGetIndexList(rel);	/* sets rd_pkindex */
+	pkindex = rel->rd_pkindex;
+	relation_close(rel, AccessShareLock);
+	if (!OidIsValid(pkindex))
+		return false;
+
+	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(pkindex));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for index %u", pkindex);
+	index = (Form_pg_index) GETSTRUCT(tuple);
+	cols->ncols = index->indnkeyatts;
+	for (i = 0; i < cols->ncols; i++)
+		cols->attnums[i] = index->indkey.values[i];
+	ReleaseSysCache(tuple);
+	columnset_fill(cols, relid);
+	return true;
+}
+
+/*
+ * columnset_fill looks up names, types and nullability of cols->attnums.
+ */
+void
+columnset_fill(ColumnSet *cols, Oid relid)
+{
+	int			i;
+
+	for (i = 0; i < cols->ncols; i++)
+	{
+		HeapTuple	tuple;
+		Form_pg_attribute att;
+
+		tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
+								Int16GetDatum(cols->attnums[i]));
+		if (!HeapTupleIsValid(tuple))
+			elog(ERROR, "cache lookup failed for attribute %d of relation %u",
+				 cols->attnums[i], relid);
+		att = (Form_pg_attribute) GETSTRUCT(tuple);
+		if (att->attisdropped)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("a column of table \"%s\" used by a relorm relation was dropped",
+							get_rel_name(relid)),
+					 errhint("Drop the relation with relorm_drop_relation and register it again.")));
+		cols->names[i] = pstrdup(NameStr(att->attname));
+		cols->types[i] = att->atttypid;
+		cols->typmods[i] = att->atttypmod;
+		cols->collations[i] = att->attcollation;
+		cols->notnull[i] = att->attnotnull;
+		ReleaseSysCache(tuple);
+	}
+}
+
+/* columnset_from_array fills cols from an int2[] of attribute numbers. */
+static void
+columnset_from_array(ColumnSet *cols, Oid relid, Datum array)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(array);
+	Datum	   *elems;
+	int			n;
+	int			i;
+
+	deconstruct_array(arr, INT2OID, 2, true, TYPALIGN_SHORT, &elems, NULL, &n);
+	if (n < 1 || n > RELORM_MAX_KEY_COLUMNS)
+		elog(ERROR, "relorm catalog holds %d key columns", n);
+	cols->ncols = n;
+	for (i = 0; i < n; i++)
+		cols->attnums[i] = DatumGetInt16(elems[i]);
+	columnset_fill(cols, relid);
+}
+
+/*
+ * fill_options reads the stored options (validated at registration).
+ */
+static void
+fill_options(RelationOptions *options, Jsonb *jb)
+{
+	JsonbValue *v;
+
+	memset(options, 0, sizeof(*options));
+	v = getKeyJsonValueFromContainer(&jb->root, "inverse", 7, NULL);
+	if (v && v->type == jbvString)
+		options->inverse = pnstrdup(v->val.string.val, v->val.string.len);
+	v = getKeyJsonValueFromContainer(&jb->root, "eager", 5, NULL);
+	options->eager = (v && v->type == jbvBool && v->val.boolean);
+	v = getKeyJsonValueFromContainer(&jb->root, "cascade", 7, NULL);
+	if (v && v->type == jbvBool && v->val.boolean)
+		options->cascade_insert = options->cascade_update =
+			options->cascade_remove = true;
+	else if (v && v->type == jbvBinary)
+	{
+		JsonbIterator *it = JsonbIteratorInit(v->val.binary.data);
+		JsonbValue	elem;
+		JsonbIteratorToken tok;
+
+		while ((tok = JsonbIteratorNext(&it, &elem, true)) != WJB_DONE)
+		{
+			if (tok != WJB_ELEM || elem.type != jbvString)
+				continue;
+			if (strncmp(elem.val.string.val, "insert", elem.val.string.len) == 0)
+				options->cascade_insert = true;
+			else if (strncmp(elem.val.string.val, "update", elem.val.string.len) == 0)
+				options->cascade_update = true;
+			else if (strncmp(elem.val.string.val, "remove", elem.val.string.len) == 0)
+				options->cascade_remove = true;
+		}
+	}
+	v = getKeyJsonValueFromContainer(&jb->root, "order", 5, NULL);
+	if (v)
+		options->order = JsonbValueToJsonb(v);
+	v = getKeyJsonValueFromContainer(&jb->root, "pivot", 5, NULL);
+	if (v && v->type == jbvBinary)
+	{
+		JsonbIterator *it = JsonbIteratorInit(v->val.binary.data);
+		JsonbValue	elem;
+		JsonbIteratorToken tok;
+
+		while ((tok = JsonbIteratorNext(&it, &elem, true)) != WJB_DONE)
+			if (tok == WJB_ELEM && elem.type == jbvString)
+				options->pivot = lappend(options->pivot,
+										 pnstrdup(elem.val.string.val,
+												  elem.val.string.len));
+	}
+}
+
+/*
+ * relorm_relation_names lists the relations registered on source, for
+ * hints: "author, books".  Empty when there are none.
+ */
+char *
+relorm_relation_names(Oid source)
+{
+	Relation	catalog;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	catalog = table_open(relorm_catalog_relid(false), AccessShareLock);
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(source));
+	scan = systable_beginscan(catalog, relorm_catalog_index_relid(), true,
+							  NULL, 1, &key);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tuple, Anum_catalog_name,
+									 RelationGetDescr(catalog), &isnull);
+
+		if (buf.len > 0)
+			appendStringInfoString(&buf, ", ");
+		appendStringInfoString(&buf, TextDatumGetCString(d));
+	}
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+	return buf.data;
+}
+
+/* relation_kind_name is the kind's name as registered: "belongs_to", ... */
+const char *
+relation_kind_name(RelationKind kind)
+{
+	switch (kind)
+	{
+		case RELORM_BELONGS_TO:
+			return "belongs_to";
+		case RELORM_HAS_ONE:
+			return "has_one";
+		case RELORM_HAS_MANY:
+			return "has_many";
+		case RELORM_MANY_TO_MANY:
+			return "many_to_many";
+	}
+	return "?";
+}
+
+/* relation_kind_is_to_many: has_many and many_to_many relate several rows. */
+bool
+relation_kind_is_to_many(RelationKind kind)
+{
+	return kind == RELORM_HAS_MANY || kind == RELORM_MANY_TO_MANY;
+}

@@ -1,0 +1,638 @@
+/*-------------------------------------------------------------------------
+ *
+ * link_ops.c
+ *	  Linking without loading (SPEC §3, TypeORM's RelationQueryBuilder):
+ *	  relorm_add, relorm_remove, relorm_set, relorm_load_one,
+ *	  relorm_load_many, relorm_relation_ids, and relorm_sql for them.
+ *
+ * Each function composes the pipeline: look up the relation (catalog.c),
+ * read the keys (keys.c), run the prepared statement (exec.c) and turn its
+ * outcome into a result or an error.  Every write is one statement for
+ * any number of targets (set is two: unlink, then link).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
+
+#include "relorm.h"
+
+PG_FUNCTION_INFO_V1(relorm_add);
+PG_FUNCTION_INFO_V1(relorm_remove);
+PG_FUNCTION_INFO_V1(relorm_set);
+PG_FUNCTION_INFO_V1(relorm_load_one);
+PG_FUNCTION_INFO_V1(relorm_load_one_typed);
+PG_FUNCTION_INFO_V1(relorm_load_many);
+PG_FUNCTION_INFO_V1(relorm_load_many_typed);
+PG_FUNCTION_INFO_V1(relorm_relation_ids);
+PG_FUNCTION_INFO_V1(relorm_operation_sql);
+
+/* how many rows a load fetches from its cursor at a time */
+#define LOAD_BATCH_ROWS 1000
+
+/*
+ * open_relation reads the (source, relation) arguments at argno, argno+1
+ * and returns the relation's metadata.
+ */
+static RelationInfo *
+open_relation(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("source table must not be null")));
+	if (PG_ARGISNULL(argno + 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("relation name must not be null")));
+	return relorm_lookup_relation(PG_GETARG_OID(argno),
+								  text_to_cstring(PG_GETARG_TEXT_PP(argno + 1)));
+}
+
+/* wrong_kind raises 42809 for an operation the relation's kind lacks. */
+static void
+wrong_kind(RelationInfo *rel, const char *function, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+			 errmsg("%s is not valid for %s relation \"%s\" of table \"%s\"",
+					function, relation_kind_name(rel->kind), rel->name,
+					rel->source.name),
+			 errhint("%s", hint)));
+}
+
+/* owner_key / target_key: the key columns, or an error if a table has none. */
+static const ColumnSet *
+require_key(const ColumnSet *key, const TableInfo *table)
+{
+	if (key == NULL || key->ncols == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table \"%s\" has no primary key to identify its rows",
+						table->name),
+				 errhint("Add a primary key to table \"%s\".", table->name)));
+	return key;
+}
+
+/* no_row raises P0002 for a key that names no row. */
+static void
+no_row(const TableInfo *table, const KeyList *keys, int i)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NO_DATA_FOUND),
+			 errmsg("table \"%s\" has no row with key %s",
+					table->name, keys_format(keys, i))));
+}
+
+/*
+ * run_write runs one write statement and checks its outcome (see
+ * append_outcome in sqlbuild.c): a missing owner or target is P0002, and
+ * then nothing the statement did survives the error.  Returns the rows
+ * changed.
+ */
+static int64
+run_write(RelationInfo *rel, RelOp op, KeyShapeKind shape,
+		  const KeyList *owner, const KeyList *targets)
+{
+	Datum		values[2 * RELORM_MAX_KEY_COLUMNS];
+	int			n;
+	bool		isnull;
+	HeapTuple	row;
+	TupleDesc	desc;
+	Datum		missing;
+
+	n = relorm_bind_keys(values, 0, owner, SHAPE_ONE);
+	relorm_bind_keys(values, n, targets, shape);
+	relorm_execute(rel, op, shape, values, false);
+	if (SPI_processed != 1)
+		elog(ERROR, "relorm write returned %d rows", (int) SPI_processed);
+
+	row = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	if (!DatumGetBool(SPI_getbinval(row, desc, 1, &isnull)))
+		no_row(&rel->source, owner, 0);
+	missing = SPI_getbinval(row, desc, 2, &isnull);
+	if (!isnull)
+		no_row(&rel->target, targets, (int) DatumGetInt64(missing) - 1);
+	return DatumGetInt64(SPI_getbinval(row, desc, 3, &isnull));
+}
+
+/* shape_of: one key as scalars, several as arrays. */
+static KeyShapeKind
+shape_of(const KeyList *keys)
+{
+	return keys->nkeys == 1 ? SHAPE_ONE : SHAPE_MANY;
+}
+
+/*
+ * add_or_remove: relorm_add and relorm_remove, for has_many and
+ * many_to_many.
+ */
+static Datum
+add_or_remove(FunctionCallInfo fcinfo, RelOp op)
+{
+	const char *function = op == RELOP_ADD ? "relorm_add" : "relorm_remove";
+	RelationInfo *rel = open_relation(fcinfo, 0);
+	KeyList    *owner;
+	KeyList    *targets;
+	int64		changed;
+
+	if (!relation_kind_is_to_many(rel->kind))
+		wrong_kind(rel, function,
+				   "Use relorm_set to point a to-one relation at a row, or to unset it with NULL.");
+	owner = keys_from_argument(fcinfo, 2, require_key(rel->owner_key, &rel->source),
+							   "owner", true);
+	targets = keys_from_argument(fcinfo, 3, require_key(rel->target_key, &rel->target),
+								 "targets", false);
+
+	SPI_connect();
+	changed = run_write(rel, op, shape_of(targets), owner, targets);
+	SPI_finish();
+	PG_RETURN_INT64(changed);
+}
+
+static Datum
+add_impl(FunctionCallInfo fcinfo)
+{
+	return add_or_remove(fcinfo, RELOP_ADD);
+}
+
+static Datum
+remove_impl(FunctionCallInfo fcinfo)
+{
+	return add_or_remove(fcinfo, RELOP_REMOVE);
+}
+
+/*
+ * relorm_add links targets to the owner: sets their foreign key (has_many)
+ * or inserts junction rows (many_to_many), skipping pairs already linked.
+ * Returns the links made.
+ */
+Datum
+relorm_add(PG_FUNCTION_ARGS)
+{
+	return relorm_call(fcinfo, add_impl);
+}
+
+/*
+ * relorm_remove unlinks targets from the owner: sets their foreign key to
+ * NULL (has_many) or deletes the junction rows.  Returns the links removed.
+ */
+Datum
+relorm_remove(PG_FUNCTION_ARGS)
+{
+	return relorm_call(fcinfo, remove_impl);
+}
+
+static Datum
+set_impl(FunctionCallInfo fcinfo)
+{
+	RelationInfo *rel = open_relation(fcinfo, 0);
+	KeyList    *owner;
+	KeyList    *targets = NULL;
+	KeyShapeKind shape = SHAPE_NONE;
+	int64		changed = 0;
+
+	owner = keys_from_argument(fcinfo, 2, require_key(rel->owner_key, &rel->source),
+							   "owner", true);
+	if (!PG_ARGISNULL(3))
+	{
+		targets = keys_from_argument(fcinfo, 3, require_key(rel->target_key, &rel->target),
+									 "target", !relation_kind_is_to_many(rel->kind));
+		if (targets->nkeys > 0)
+			shape = shape_of(targets);
+	}
+
+	SPI_connect();
+	if (rel->kind == RELORM_BELONGS_TO)
+		changed = run_write(rel, shape == SHAPE_NONE ? RELOP_SET_UNLINK : RELOP_SET_LINK,
+							shape, owner, targets);
+	else
+	{
+		/* unlink what is not given first: a unique foreign key allows one */
+		changed = run_write(rel, RELOP_SET_UNLINK, shape, owner, targets);
+		if (shape != SHAPE_NONE)
+			changed += run_write(rel, RELOP_SET_LINK, shape, owner, targets);
+	}
+	SPI_finish();
+	PG_RETURN_INT64(changed);
+}
+
+/*
+ * relorm_set points a to-one relation at the target (NULL unsets it), or
+ * makes the targets the whole set of a to-many relation (NULL or an empty
+ * list unlinks all).  Returns the rows changed.
+ */
+Datum
+relorm_set(PG_FUNCTION_ARGS)
+{
+	return relorm_call(fcinfo, set_impl);
+}
+
+/*
+ * check_hint_type: the typed forms take NULL::target as first argument.
+ */
+static void
+check_hint_type(FunctionCallInfo fcinfo, RelationInfo *rel)
+{
+	Oid			hint = get_fn_expr_argtype(fcinfo->flinfo, 0);
+
+	if (hint != rel->target.rowtype)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("type hint %s does not match table \"%s\", the target of relation \"%s\"",
+						format_type_be(hint), rel->target.name, rel->name),
+				 errhint("Pass NULL::%s as the first argument.",
+						 format_type_be_qualified(rel->target.rowtype))));
+}
+
+/*
+ * row_from_result forms a row of the target's type from a result row whose
+ * column 1 is the "found" flag and the rest are the target's columns.
+ */
+static HeapTuple
+row_from_result(TupleDesc rowdesc, HeapTuple result, TupleDesc resultdesc)
+{
+	Datum	   *values = palloc(sizeof(Datum) * rowdesc->natts);
+	bool	   *nulls = palloc(sizeof(bool) * rowdesc->natts);
+	int			src = 2;
+	int			a;
+
+	for (a = 0; a < rowdesc->natts; a++)
+	{
+		if (TupleDescAttr(rowdesc, a)->attisdropped)
+		{
+			values[a] = (Datum) 0;
+			nulls[a] = true;
+			continue;
+		}
+		values[a] = SPI_getbinval(result, resultdesc, src++, &nulls[a]);
+	}
+	return heap_form_tuple(rowdesc, values, nulls);
+}
+
+/*
+ * load_one: the related row of a to-one relation, as json or as a row of
+ * the target's type.  argbase is 1 for the typed form.
+ */
+static Datum
+load_one(FunctionCallInfo fcinfo, bool typed)
+{
+	int			argbase = typed ? 1 : 0;
+	RelationInfo *rel = open_relation(fcinfo, argbase);
+	MemoryContext caller = CurrentMemoryContext;
+	KeyList    *owner;
+	Datum		values[RELORM_MAX_KEY_COLUMNS];
+	Datum		result = (Datum) 0;
+	bool		isnull = true;
+
+	if (relation_kind_is_to_many(rel->kind))
+		wrong_kind(rel, "relorm_load_one",
+				   "Use relorm_load_many to load the rows of a to-many relation.");
+	if (typed)
+		check_hint_type(fcinfo, rel);
+	owner = keys_from_argument(fcinfo, argbase + 2,
+							   require_key(rel->owner_key, &rel->source),
+							   "owner", true);
+
+	SPI_connect();
+	relorm_bind_keys(values, 0, owner, SHAPE_ONE);
+	relorm_execute(rel, typed ? RELOP_LOAD_ONE_ROW : RELOP_LOAD_ONE, SHAPE_ONE,
+				   values, true);
+	if (SPI_processed == 0)
+		no_row(&rel->source, owner, 0);
+	if (SPI_processed > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_TOO_MANY_ROWS),
+				 errmsg("%s relation \"%s\" of table \"%s\" found more than one row for key %s",
+						relation_kind_name(rel->kind), rel->name, rel->source.name,
+						keys_format(owner, 0)),
+				 errhint("Add a unique constraint on the foreign key of table \"%s\", or register the relation with relorm_has_many.",
+						 rel->target.name)));
+
+	if (typed)
+	{
+		HeapTuple	row = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+
+		if (DatumGetBool(SPI_getbinval(row, desc, 1, &isnull)))
+		{
+			MemoryContext spi = MemoryContextSwitchTo(caller);
+			TupleDesc	rowdesc = lookup_rowtype_tupdesc_copy(rel->target.rowtype, -1);
+
+			result = HeapTupleGetDatum(row_from_result(rowdesc, row, desc));
+			MemoryContextSwitchTo(spi);
+			isnull = false;
+		}
+		else
+			isnull = true;
+	}
+	else
+	{
+		result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		if (!isnull)
+			result = SPI_datumTransfer(result, false, -1);
+	}
+	SPI_finish();
+
+	if (isnull)
+		PG_RETURN_NULL();
+	return result;
+}
+
+static Datum
+load_one_impl(FunctionCallInfo fcinfo)
+{
+	return load_one(fcinfo, false);
+}
+
+static Datum
+load_one_typed_impl(FunctionCallInfo fcinfo)
+{
+	return load_one(fcinfo, true);
+}
+
+/*
+ * relorm_load_one returns the related row of a belongs_to or has_one
+ * relation as json, or NULL if there is none.
+ */
+Datum
+relorm_load_one(PG_FUNCTION_ARGS)
+{
+	return relorm_call(fcinfo, load_one_impl);
+}
+
+/*
+ * relorm_load_one_typed is relorm_load_one(NULL::target, ...): the row
+ * itself.
+ */
+Datum
+relorm_load_one_typed(PG_FUNCTION_ARGS)
+{
+	return relorm_call(fcinfo, load_one_typed_impl);
+}
+
+/*
+ * load_many: the related rows of a to-many relation into a tuplestore,
+ * fetched from a cursor in batches so that memory stays bounded however
+ * many rows there are (the tuplestore spills to disk past work_mem).
+ */
+static Datum
+load_many(FunctionCallInfo fcinfo, bool typed)
+{
+	int			argbase = typed ? 1 : 0;
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	RelationInfo *rel;
+	KeyList    *owner;
+	Datum		values[RELORM_MAX_KEY_COLUMNS];
+	TupleDesc	tupdesc;
+	Tuplestorestate *store;
+	MemoryContext old;
+	Portal		portal;
+	uint64		seen = 0;
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		(rsinfo->allowedModes & SFRM_Materialize) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("set-valued function called in context that cannot accept a set")));
+
+	rel = open_relation(fcinfo, argbase);
+	if (!relation_kind_is_to_many(rel->kind))
+		wrong_kind(rel, "relorm_load_many",
+				   "Use relorm_load_one to load the row of a to-one relation.");
+	if (typed)
+		check_hint_type(fcinfo, rel);
+	owner = keys_from_argument(fcinfo, argbase + 2,
+							   require_key(rel->owner_key, &rel->source),
+							   "owner", true);
+
+	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	if (typed)
+		tupdesc = lookup_rowtype_tupdesc_copy(rel->target.rowtype, -1);
+	else
+	{
+		tupdesc = CreateTemplateTupleDesc(1);
+		TupleDescInitEntry(tupdesc, 1, "relorm_load_many", JSONOID, -1, 0);
+	}
+	store = tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
+								  false, work_mem);
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult = store;
+	rsinfo->setDesc = tupdesc;
+	MemoryContextSwitchTo(old);
+
+	SPI_connect();
+	relorm_bind_keys(values, 0, owner, SHAPE_ONE);
+	portal = SPI_cursor_open(NULL,
+							 relorm_plan(rel, typed ? RELOP_LOAD_MANY_ROW : RELOP_LOAD_MANY,
+										 SHAPE_ONE),
+							 values, NULL, true);
+	for (;;)
+	{
+		uint64		i;
+
+		SPI_cursor_fetch(portal, true, LOAD_BATCH_ROWS);
+		if (SPI_processed == 0)
+			break;
+		seen += SPI_processed;
+		for (i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	row = SPI_tuptable->vals[i];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		isnull;
+			Datum		d = SPI_getbinval(row, desc, 1, &isnull);
+
+			/* the owner's own row when it has no related rows */
+			if (isnull || (typed && !DatumGetBool(d)))
+				continue;
+			if (typed)
+				tuplestore_puttuple(store, row_from_result(tupdesc, row, desc));
+			else
+				tuplestore_putvalues(store, tupdesc, &d, &isnull);
+		}
+		SPI_freetuptable(SPI_tuptable);
+	}
+	SPI_cursor_close(portal);
+	SPI_finish();
+
+	if (seen == 0)
+		no_row(&rel->source, owner, 0);
+	return (Datum) 0;
+}
+
+static Datum
+load_many_impl(FunctionCallInfo fcinfo)
+{
+	return load_many(fcinfo, false);
+}
+
+static Datum
+load_many_typed_impl(FunctionCallInfo fcinfo)
+{
+	return load_many(fcinfo, true);
+}
+
+/*
+ * relorm_load_many returns the related rows of a has_many or many_to_many
+ * relation as json, in the relation's order (default: the target's key).
+ */
+Datum
+relorm_load_many(PG_FUNCTION_ARGS)
+{
+	return relorm_call(fcinfo, load_many_impl);
+}
+
+/*
+ * relorm_load_many_typed is relorm_load_many(NULL::target, ...): the rows
+ * themselves.
+ */
+Datum
+relorm_load_many_typed(PG_FUNCTION_ARGS)
+{
+	return relorm_call(fcinfo, load_many_typed_impl);
+}
+
+static Datum
+relation_ids_impl(FunctionCallInfo fcinfo)
+{
+	RelationInfo *rel = open_relation(fcinfo, 0);
+	KeyList    *owner;
+	Datum		values[RELORM_MAX_KEY_COLUMNS];
+	Datum		ids;
+	bool		isnull;
+	Jsonb	   *list;
+
+	owner = keys_from_argument(fcinfo, 2, require_key(rel->owner_key, &rel->source),
+							   "owner", true);
+	(void) require_key(rel->target_key, &rel->target);
+
+	SPI_connect();
+	relorm_bind_keys(values, 0, owner, SHAPE_ONE);
+	relorm_execute(rel, RELOP_RELATION_IDS, SHAPE_ONE, values, true);
+	if (SPI_processed == 0)
+		no_row(&rel->source, owner, 0);
+	ids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (!isnull)
+		ids = SPI_datumTransfer(ids, false, -1);
+	SPI_finish();
+
+	if (relation_kind_is_to_many(rel->kind))
+	{
+		if (isnull)
+			PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum("[]")));
+		PG_RETURN_DATUM(ids);
+	}
+
+	/* to-one: the one key, or NULL */
+	if (isnull)
+		PG_RETURN_NULL();
+	list = DatumGetJsonbP(ids);
+	if (JB_ROOT_COUNT(list) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_TOO_MANY_ROWS),
+				 errmsg("%s relation \"%s\" of table \"%s\" found more than one row for key %s",
+						relation_kind_name(rel->kind), rel->name, rel->source.name,
+						keys_format(owner, 0)),
+				 errhint("Add a unique constraint on the foreign key of table \"%s\", or register the relation with relorm_has_many.",
+						 rel->target.name)));
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(getIthJsonbValueFromContainer(&list->root, 0)));
+}
+
+/*
+ * relorm_relation_ids returns the keys of the related rows without loading
+ * them: a key or NULL for to-one relations, an array for to-many ones
+ * (from the junction alone when it holds the target's key).
+ */
+Datum
+relorm_relation_ids(PG_FUNCTION_ARGS)
+{
+	return relorm_call(fcinfo, relation_ids_impl);
+}
+
+static Datum
+operation_sql_impl(FunctionCallInfo fcinfo)
+{
+	RelationInfo *rel = open_relation(fcinfo, 0);
+	char	   *operation;
+	bool		many = !PG_ARGISNULL(3) && PG_GETARG_BOOL(3);
+	KeyShapeKind shape = many ? SHAPE_MANY : SHAPE_ONE;
+	Oid			argtypes[2 * RELORM_MAX_KEY_COLUMNS];
+	int			nargs;
+	StringInfoData buf;
+
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("operation must not be null")));
+	operation = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	(void) require_key(rel->owner_key, &rel->source);
+	(void) require_key(rel->target_key, &rel->target);
+
+	initStringInfo(&buf);
+	if (strcmp(operation, "add") == 0 || strcmp(operation, "remove") == 0)
+	{
+		if (!relation_kind_is_to_many(rel->kind))
+			wrong_kind(rel, psprintf("relorm_%s", operation),
+					   "Use relorm_set to point a to-one relation at a row, or to unset it with NULL.");
+		appendStringInfoString(&buf,
+							   build_statement(rel, operation[0] == 'a' ? RELOP_ADD : RELOP_REMOVE,
+											   shape, argtypes, &nargs));
+	}
+	else if (strcmp(operation, "set") == 0)
+	{
+		if (rel->kind != RELORM_BELONGS_TO)
+			appendStringInfo(&buf, "%s;\n",
+							 build_statement(rel, RELOP_SET_UNLINK, shape, argtypes, &nargs));
+		appendStringInfoString(&buf, build_statement(rel, RELOP_SET_LINK, shape,
+													 argtypes, &nargs));
+	}
+	else if (strcmp(operation, "unset") == 0)
+		appendStringInfoString(&buf, build_statement(rel, RELOP_SET_UNLINK, SHAPE_NONE,
+													 argtypes, &nargs));
+	else if (strcmp(operation, "load_one") == 0)
+	{
+		if (relation_kind_is_to_many(rel->kind))
+			wrong_kind(rel, "relorm_load_one",
+					   "Use relorm_load_many to load the rows of a to-many relation.");
+		appendStringInfoString(&buf, build_statement(rel, RELOP_LOAD_ONE, SHAPE_ONE,
+													 argtypes, &nargs));
+	}
+	else if (strcmp(operation, "load_many") == 0)
+	{
+		if (!relation_kind_is_to_many(rel->kind))
+			wrong_kind(rel, "relorm_load_many",
+					   "Use relorm_load_one to load the row of a to-one relation.");
+		appendStringInfoString(&buf, build_statement(rel, RELOP_LOAD_MANY, SHAPE_ONE,
+													 argtypes, &nargs));
+	}
+	else if (strcmp(operation, "relation_ids") == 0)
+		appendStringInfoString(&buf, build_statement(rel, RELOP_RELATION_IDS, SHAPE_ONE,
+													 argtypes, &nargs));
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unrecognized relorm operation \"%s\"", operation),
+				 errhint("Valid operations are add, remove, set, unset, load_one, load_many and relation_ids.")));
+	PG_RETURN_TEXT_P(cstring_to_text(buf.data));
+}
+
+/*
+ * relorm_operation_sql is relorm_sql(source, relation, operation, many):
+ * the statement(s) a link operation runs, with $n parameters: the owner's
+ * key first, then the targets' (arrays when many).
+ */
+Datum
+relorm_operation_sql(PG_FUNCTION_ARGS)
+{
+	return relorm_call(fcinfo, operation_sql_impl);
+}

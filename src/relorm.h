@@ -1,0 +1,203 @@
+/*-------------------------------------------------------------------------
+ *
+ * relorm.h
+ *	  Declarations shared by the modules of relorm.
+ *
+ * A call flows through the modules in this order:
+ *
+ *	catalog.c	 relation metadata (RelationInfo) and its per-backend cache
+ *	keys.c		 turning "any" arguments into typed key values (KeyList)
+ *	sqlbuild.c	 the one SQL builder: every statement relorm runs is built here
+ *	exec.c		 the plan cache and SPI execution
+ *	link_ops.c	 the SQL-callable link operations (add, remove, set, load_*)
+ *	register.c	 the SQL-callable registration functions and the drop trigger
+ *	relorm.c	 module initialisation and the per-call bracket
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RELORM_H
+#define RELORM_H
+
+#include "postgres.h"
+
+#include "access/attnum.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "nodes/pg_list.h"
+#include "utils/jsonb.h"
+
+/* The most columns a key (or a foreign key) may have, as in PostgreSQL. */
+#define RELORM_MAX_KEY_COLUMNS INDEX_MAX_KEYS
+
+/* The kinds of relations, in the order of SPEC §2. */
+typedef enum RelationKind
+{
+	RELORM_BELONGS_TO,			/* foreign key on the source */
+	RELORM_HAS_ONE,			/* foreign key on the target, one row */
+	RELORM_HAS_MANY,			/* foreign key on the target, many rows */
+	RELORM_MANY_TO_MANY		/* junction table between the two */
+} RelationKind;
+
+/*
+ * ColumnSet: an ordered list of columns of one table, e.g. a primary key or
+ * the columns of one side of a foreign key.  Names are looked up when the
+ * metadata is built, so a renamed column is seen by the next call.
+ */
+typedef struct ColumnSet
+{
+	int			ncols;
+	AttrNumber	attnums[RELORM_MAX_KEY_COLUMNS];
+	Oid			types[RELORM_MAX_KEY_COLUMNS];
+	int32		typmods[RELORM_MAX_KEY_COLUMNS];
+	Oid			collations[RELORM_MAX_KEY_COLUMNS];
+	bool		notnull[RELORM_MAX_KEY_COLUMNS];
+	char	   *names[RELORM_MAX_KEY_COLUMNS];
+} ColumnSet;
+
+/* TableInfo: what relorm needs to know of one table of a relation. */
+typedef struct TableInfo
+{
+	Oid			relid;
+	Oid			rowtype;		/* the table's composite type */
+	char	   *name;			/* unqualified, for messages */
+	char	   *qualified;		/* quoted schema.table, for SQL */
+	ColumnSet	key;			/* the row identity: primary key, else see
+								 * catalog.c; ncols == 0 when there is none */
+} TableInfo;
+
+/* Options of a relation (SPEC §2), validated when it is registered. */
+typedef struct RelationOptions
+{
+	char	   *inverse;		/* name of the relation seen from the target */
+	bool		eager;
+	bool		cascade_insert;
+	bool		cascade_update;
+	bool		cascade_remove;
+	Jsonb	   *order;			/* default order of a to-many relation, or
+								 * NULL */
+	List	   *pivot;			/* junction column names (char *) */
+} RelationOptions;
+
+/* The operations relorm prepares statements for. */
+typedef enum RelOp
+{
+	RELOP_ADD,
+	RELOP_REMOVE,
+	RELOP_SET_LINK,				/* set: link the given target(s) */
+	RELOP_SET_UNLINK,			/* set: unlink what is not given */
+	RELOP_LOAD_ONE,
+	RELOP_LOAD_ONE_ROW,			/* typed form: the row itself */
+	RELOP_LOAD_MANY,
+	RELOP_LOAD_MANY_ROW,		/* typed form: the rows themselves */
+	RELOP_RELATION_IDS,
+	RELOP__COUNT
+} RelOp;
+
+/*
+ * The shapes a statement is prepared in: for one target key the keys are
+ * scalar parameters, for several they are arrays of equal length, unnested
+ * in the statement.  Either way one statement does the work.
+ */
+typedef enum KeyShapeKind
+{
+	SHAPE_ONE,
+	SHAPE_MANY,
+	SHAPE_NONE,					/* no target keys (e.g. set to NULL) */
+	SHAPE__COUNT
+} KeyShapeKind;
+
+/*
+ * RelationInfo: one registered relation, resolved against the current
+ * system catalogs.  Lives in its own memory context under the metadata
+ * cache; see catalog.c for its life cycle.
+ *
+ * How the source joins the target:
+ *	belongs_to:		 source.source_cols = target.target_cols  (FK on source)
+ *	has_one/has_many: source.source_cols = target.target_cols  (FK on target)
+ *	many_to_many:	 source.source_cols = junction.junction_source_cols and
+ *					 junction.junction_target_cols = target.target_cols
+ */
+typedef struct RelationInfo
+{
+	/* cache bookkeeping */
+	Oid			source_relid;	/* hash key, with name */
+	char		name[NAMEDATALEN * 2];
+	bool		valid;
+	MemoryContext context;
+
+	RelationKind		kind;
+	TableInfo	source;
+	TableInfo	target;
+	TableInfo	junction;		/* relid == InvalidOid unless many_to_many */
+	ColumnSet	source_cols;
+	ColumnSet	target_cols;
+	ColumnSet	junction_source_cols;
+	ColumnSet	junction_target_cols;
+	RelationOptions options;
+
+	/* keys that identify an owner row and a target row */
+	ColumnSet  *owner_key;
+	ColumnSet  *target_key;
+
+	/* prepared statements, built on first use (exec.c) */
+	SPIPlanPtr	plans[RELOP__COUNT][SHAPE__COUNT];
+} RelationInfo;
+
+/*
+ * KeyList: typed key values, column-major: values[c][i] is column c of key
+ * i, already of the column's type.  Built only by keys.c.
+ */
+typedef struct KeyList
+{
+	const ColumnSet *columns;
+	int			nkeys;
+	Datum	   *values[RELORM_MAX_KEY_COLUMNS];
+} KeyList;
+
+/* relorm.c */
+typedef Datum (*RelormImpl) (FunctionCallInfo fcinfo);
+extern Datum relorm_call(FunctionCallInfo fcinfo, RelormImpl impl);
+extern void relorm_enter(void);
+extern void relorm_leave(void);
+extern bool relorm_is_outermost_call(void);
+
+/* catalog.c */
+extern Oid	relorm_catalog_relid(bool missing_ok);
+extern Oid	relorm_catalog_index_relid(void);
+extern void relorm_metadata_init(void);
+extern void relorm_metadata_invalidate_all(void);
+extern void relorm_metadata_reap(void);
+extern RelationInfo *relorm_lookup_relation(Oid source, const char *name);
+extern void relorm_lock_relation_tables(RelationInfo *rel, LOCKMODE mode);
+extern const char *relation_kind_name(RelationKind kind);
+extern bool relation_kind_is_to_many(RelationKind kind);
+extern void columnset_fill(ColumnSet *cols, Oid relid);
+extern bool table_primary_key(Oid relid, ColumnSet *cols);
+extern char *relorm_relation_names(Oid source);
+extern void relorm_relation_not_found(Oid source, const char *name) pg_attribute_noreturn();
+
+/* keys.c */
+extern KeyList *keys_from_argument(FunctionCallInfo fcinfo, int argno,
+								   const ColumnSet *columns,
+								   const char *what, bool single);
+extern char *keys_format(const KeyList *keys, int i);
+extern Datum keys_column_array(const KeyList *keys, int col);
+
+/* sqlbuild.c */
+extern char *build_statement(RelationInfo *rel, RelOp op, KeyShapeKind shape,
+							 Oid *argtypes, int *nargs);
+extern void append_order_clause(StringInfo buf, const char *alias, Oid relid,
+								Jsonb *order);
+extern const char *order_direction(const char *text);
+extern void relorm_check_comparable(const ColumnSet *l, const ColumnSet *r);
+
+/* exec.c */
+extern SPIPlanPtr relorm_plan(RelationInfo *rel, RelOp op, KeyShapeKind shape);
+extern void relorm_plans_free(RelationInfo *rel);
+extern int	relorm_execute(RelationInfo *rel, RelOp op, KeyShapeKind shape,
+						   Datum *values, bool read_only);
+extern int	relorm_bind_keys(Datum *values, int next, const KeyList *keys,
+							 KeyShapeKind shape);
+
+#endif							/* RELORM_H */

@@ -1,0 +1,908 @@
+/*-------------------------------------------------------------------------
+ *
+ * sqlbuild.c
+ *	  The one SQL builder: every statement relorm runs is written here.
+ *
+ * As in postgres_fdw's deparse.c, SQL text is built apart from execution:
+ *	- every identifier goes through quote_identifier, every table is
+ *	  schema-qualified;
+ *	- every operator is written OPERATOR(schema.op), resolved from the
+ *	  types' btree operator families, never through search_path;
+ *	- functions are schema-qualified (pg_catalog.row_to_json, ...);
+ *	- every value is a parameter $n with an explicit type; nothing the
+ *	  caller passes is pasted into SQL.
+ *
+ * Statements are prepared once per (relation, operation, shape) by exec.c.
+ * Each builder below shows the statement it produces.  Aliases: s source,
+ * t target, j junction, o the owner's row, k the target keys.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/stratnum.h"
+#include "access/htup_details.h"
+#include "catalog/pg_operator.h"
+#include "catalog/pg_type.h"
+#include "parser/parse_coerce.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "utils/typcache.h"
+
+#include "relorm.h"
+
+/* SqlBuilder: the text being built and the parameters it declares. */
+typedef struct SqlBuilder
+{
+	StringInfoData buf;
+	int			nargs;
+	Oid			argtypes[2 * RELORM_MAX_KEY_COLUMNS];
+} SqlBuilder;
+
+static void append_param(SqlBuilder *sb, Oid type, bool array);
+static void append_column(SqlBuilder *sb, const char *alias, const char *name);
+static void append_eq(SqlBuilder *sb, const char *lalias, const char *lname, Oid ltype,
+					  const char *ralias, const char *rname, Oid rtype);
+static void append_columns_eq(SqlBuilder *sb, const char *lalias, const ColumnSet *l,
+							  const char *ralias, const ColumnSet *r);
+static void append_owner_match(SqlBuilder *sb, const char *alias, const ColumnSet *key);
+static void append_key_json(SqlBuilder *sb, const char *alias, const ColumnSet *cols,
+							const ColumnSet *names);
+static void append_default_order(SqlBuilder *sb, RelationInfo *rel);
+
+/* generic column names of the CTEs o (owner) and k (keys): o1, k1, ... */
+static ColumnSet *generic_columns(const ColumnSet *like, const char *prefix);
+
+/*
+ * operator_for returns "OPERATOR(schema.op)" for the btree operator of
+ * strategy `strategy` between ltype and rtype, found in the operator
+ * family of ltype's default btree operator class (as ri_triggers.c finds
+ * the equality of a foreign key).  Types that are binary coercible to the
+ * family's input type use its operator.
+ */
+static char *
+operator_for(Oid ltype, Oid rtype, int16 strategy)
+{
+	TypeCacheEntry *tc = lookup_type_cache(getBaseType(ltype),
+										   TYPECACHE_BTREE_OPFAMILY);
+	Oid			opfamily = tc->btree_opf;
+	Oid			opintype = tc->btree_opintype;
+	Oid			lbase = getBaseType(ltype);
+	Oid			rbase = getBaseType(rtype);
+	Oid			opr = InvalidOid;
+	HeapTuple	tuple;
+	Form_pg_operator form;
+	char	   *result;
+
+	if (OidIsValid(opfamily))
+	{
+		opr = get_opfamily_member(opfamily, lbase, rbase, strategy);
+		if (!OidIsValid(opr) && IsBinaryCoercible(lbase, opintype) &&
+			IsBinaryCoercible(rbase, opintype))
+			opr = get_opfamily_member(opfamily, opintype, opintype, strategy);
+		if (!OidIsValid(opr) && IsBinaryCoercible(rbase, opintype))
+			opr = get_opfamily_member(opfamily, opintype, opintype, strategy);
+	}
+	if (!OidIsValid(opr))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("no btree comparison operator between types %s and %s",
+						format_type_be(ltype), format_type_be(rtype)),
+				 errhint("relorm compares key columns with the operators of their btree operator families.")));
+	tuple = SearchSysCache1(OPEROID, ObjectIdGetDatum(opr));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for operator %u", opr);
+	form = (Form_pg_operator) GETSTRUCT(tuple);
+	result = psprintf("OPERATOR(%s.%s)",
+					  quote_identifier(get_namespace_name(form->oprnamespace)),
+					  NameStr(form->oprname));
+	ReleaseSysCache(tuple);
+	return result;
+}
+
+/*
+ * relorm_check_comparable: the columns of l can be compared with those of
+ * r (checked when a relation is registered).
+ */
+void
+relorm_check_comparable(const ColumnSet *l, const ColumnSet *r)
+{
+	int			c;
+
+	for (c = 0; c < l->ncols; c++)
+		(void) operator_for(l->types[c], r->types[c], BTEqualStrategyNumber);
+}
+
+/* append_param writes the next parameter, "$n::type" or "$n::type[]". */
+static void
+append_param(SqlBuilder *sb, Oid type, bool array)
+{
+	Oid			argtype = type;
+
+	if (array)
+	{
+		argtype = get_array_type(type);
+		if (!OidIsValid(argtype))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("type %s has no array type", format_type_be(type))));
+	}
+	sb->argtypes[sb->nargs++] = argtype;
+	appendStringInfo(&sb->buf, "$%d::%s", sb->nargs,
+					 format_type_extended(argtype, -1, FORMAT_TYPE_FORCE_QUALIFY));
+}
+
+/* append_column writes alias."column". */
+static void
+append_column(SqlBuilder *sb, const char *alias, const char *name)
+{
+	appendStringInfo(&sb->buf, "%s.%s", alias, quote_identifier(name));
+}
+
+/* append_eq writes "l.a OPERATOR(pg_catalog.=) r.b". */
+static void
+append_eq(SqlBuilder *sb, const char *lalias, const char *lname, Oid ltype,
+		  const char *ralias, const char *rname, Oid rtype)
+{
+	append_column(sb, lalias, lname);
+	appendStringInfo(&sb->buf, " %s ", operator_for(ltype, rtype, BTEqualStrategyNumber));
+	append_column(sb, ralias, rname);
+}
+
+/* append_columns_eq writes "l.a1 = r.b1 AND l.a2 = r.b2 ...". */
+static void
+append_columns_eq(SqlBuilder *sb, const char *lalias, const ColumnSet *l,
+				  const char *ralias, const ColumnSet *r)
+{
+	int			c;
+
+	for (c = 0; c < l->ncols; c++)
+	{
+		if (c > 0)
+			appendStringInfoString(&sb->buf, " AND ");
+		append_eq(sb, lalias, l->names[c], l->types[c],
+				  ralias, r->names[c], r->types[c]);
+	}
+}
+
+/*
+ * append_columns_differ writes a condition true when l differs from r
+ * (r never null): "(l.a1 IS NULL OR NOT l.a1 = r.b1 OR ...)".
+ */
+static void
+append_columns_differ(SqlBuilder *sb, const char *lalias, const ColumnSet *l,
+					  const char *ralias, const ColumnSet *r)
+{
+	int			c;
+
+	appendStringInfoChar(&sb->buf, '(');
+	for (c = 0; c < l->ncols; c++)
+	{
+		if (c > 0)
+			appendStringInfoString(&sb->buf, " OR ");
+		append_column(sb, lalias, l->names[c]);
+		appendStringInfoString(&sb->buf, " IS NULL OR NOT ");
+		append_eq(sb, lalias, l->names[c], l->types[c],
+				  ralias, r->names[c], r->types[c]);
+	}
+	appendStringInfoChar(&sb->buf, ')');
+}
+
+/* append_owner_match writes "s.id = $1 AND ..." for the owner's key. */
+static void
+append_owner_match(SqlBuilder *sb, const char *alias, const ColumnSet *key)
+{
+	int			c;
+
+	for (c = 0; c < key->ncols; c++)
+	{
+		if (c > 0)
+			appendStringInfoString(&sb->buf, " AND ");
+		append_column(sb, alias, key->names[c]);
+		appendStringInfo(&sb->buf, " %s ",
+						 operator_for(key->types[c], key->types[c], BTEqualStrategyNumber));
+		append_param(sb, key->types[c], false);
+	}
+}
+
+/* append_select_list writes "alias.a AS p1, alias.b AS p2". */
+static void
+append_select_list(SqlBuilder *sb, const char *alias, const ColumnSet *cols,
+				   const ColumnSet *as)
+{
+	int			c;
+
+	for (c = 0; c < cols->ncols; c++)
+	{
+		if (c > 0)
+			appendStringInfoString(&sb->buf, ", ");
+		append_column(sb, alias, cols->names[c]);
+		appendStringInfo(&sb->buf, " AS %s", quote_identifier(as->names[c]));
+	}
+}
+
+/* append_column_list writes "a, b" (unqualified, for INSERT). */
+static void
+append_column_list(SqlBuilder *sb, const char *alias, const ColumnSet *cols)
+{
+	int			c;
+
+	for (c = 0; c < cols->ncols; c++)
+	{
+		if (c > 0)
+			appendStringInfoString(&sb->buf, ", ");
+		if (alias)
+			append_column(sb, alias, cols->names[c]);
+		else
+			appendStringInfoString(&sb->buf, quote_identifier(cols->names[c]));
+	}
+}
+
+/*
+ * append_owner_cte writes the CTE of the owner's join columns:
+ *
+ *	o AS (SELECT s.ref1 AS o1, ... FROM source s WHERE s.id = $1)
+ */
+static void
+append_owner_cte(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *ocols)
+{
+	appendStringInfoString(&sb->buf, "o AS (SELECT ");
+	append_select_list(sb, "s", &rel->source_cols, ocols);
+	appendStringInfo(&sb->buf, " FROM %s s WHERE ", rel->source.qualified);
+	append_owner_match(sb, "s", rel->owner_key);
+	appendStringInfoChar(&sb->buf, ')');
+}
+
+/*
+ * append_keys_cte writes the CTE of the target keys with their position:
+ *
+ *	one:  k AS (SELECT $2::int4 AS k1, 1::pg_catalog.int8 AS ord)
+ *	many: k AS (SELECT * FROM ROWS FROM (pg_catalog.unnest($2::int4[]), ...)
+ *				WITH ORDINALITY AS k(k1, ..., ord))
+ */
+static void
+append_keys_cte(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
+				const ColumnSet *kcols)
+{
+	const ColumnSet *key = rel->target_key;
+	int			c;
+
+	appendStringInfoString(&sb->buf, "k AS (SELECT ");
+	if (shape == SHAPE_ONE)
+	{
+		for (c = 0; c < key->ncols; c++)
+		{
+			append_param(sb, key->types[c], false);
+			appendStringInfo(&sb->buf, " AS %s, ", kcols->names[c]);
+		}
+		appendStringInfoString(&sb->buf, "1::pg_catalog.int8 AS ord)");
+		return;
+	}
+	appendStringInfoString(&sb->buf, "* FROM ROWS FROM (");
+	for (c = 0; c < key->ncols; c++)
+	{
+		appendStringInfoString(&sb->buf, c ? ", pg_catalog.unnest(" : "pg_catalog.unnest(");
+		append_param(sb, key->types[c], true);
+		appendStringInfoChar(&sb->buf, ')');
+	}
+	appendStringInfoString(&sb->buf, ") WITH ORDINALITY AS k(");
+	for (c = 0; c < key->ncols; c++)
+		appendStringInfo(&sb->buf, "%s, ", kcols->names[c]);
+	appendStringInfoString(&sb->buf, "ord))");
+}
+
+/*
+ * append_targets_cte writes the CTE of the given targets' join columns:
+ *
+ *	t AS (SELECT DISTINCT t.ref1 AS t1 FROM target t JOIN k ON t.id = k.k1)
+ * (DISTINCT only in SHAPE_MANY)
+ */
+static void
+append_targets_cte(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
+				   const ColumnSet *kcols, const ColumnSet *tcols)
+{
+	/* several keys may name one row twice; one key cannot */
+	appendStringInfoString(&sb->buf, shape == SHAPE_MANY ? "t AS (SELECT DISTINCT " : "t AS (SELECT ");
+	append_select_list(sb, "t", &rel->target_cols, tcols);
+	appendStringInfo(&sb->buf, " FROM %s t JOIN k ON ", rel->target.qualified);
+	append_columns_eq(sb, "t", rel->target_key, "k", kcols);
+	appendStringInfoChar(&sb->buf, ')');
+}
+
+/*
+ * append_outcome writes the final SELECT every write statement ends with:
+ * whether the owner exists, the position of the first target key that
+ * names no row (NULL if none), and how many rows the change touched.
+ *
+ *	SELECT EXISTS (SELECT FROM o),
+ *		   (SELECT k.ord FROM k WHERE NOT EXISTS
+ *				(SELECT FROM target t WHERE t.id = k.k1) ORDER BY k.ord LIMIT 1),
+ *			   (ORDER BY ... LIMIT 1 only in SHAPE_MANY)
+ *		   (SELECT pg_catalog.count(*) FROM w)
+ */
+static void
+append_outcome(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
+			   const ColumnSet *kcols, const char *owner_exists)
+{
+	appendStringInfo(&sb->buf, "\nSELECT %s,\n       ", owner_exists);
+	if (shape == SHAPE_NONE)
+		appendStringInfoString(&sb->buf, "NULL::pg_catalog.int8");
+	else
+	{
+		appendStringInfo(&sb->buf,
+						 "(SELECT k.ord FROM k WHERE NOT EXISTS (SELECT FROM %s t WHERE ",
+						 rel->target.qualified);
+		append_columns_eq(sb, "t", rel->target_key, "k", kcols);
+		appendStringInfoString(&sb->buf, shape == SHAPE_MANY ? ") ORDER BY k.ord LIMIT 1)" : "))");
+	}
+	appendStringInfoString(&sb->buf, ",\n       (SELECT pg_catalog.count(*) FROM w)");
+}
+
+/*
+ * build_fk_on_target_write: has_one / has_many, the foreign key on the
+ * target.
+ *
+ * add / set link:
+ *	WITH o AS (...), k AS (...),
+ *	w AS (UPDATE target t SET fk1 = o.o1 FROM o, k
+ *		  WHERE t.id = k.k1 AND (t.fk1 IS NULL OR NOT t.fk1 = o.o1) RETURNING 1)
+ *	<outcome>
+ * remove:
+ *	w AS (UPDATE target t SET fk1 = NULL FROM o, k
+ *		  WHERE t.id = k.k1 AND t.fk1 = o.o1 RETURNING 1)
+ * set unlink (what is linked but not given; everything for SHAPE_NONE):
+ *	w AS (UPDATE target t SET fk1 = NULL FROM o
+ *		  WHERE t.fk1 = o.o1 AND NOT EXISTS (SELECT FROM k WHERE t.id = k.k1)
+ *		  RETURNING 1)
+ */
+static void
+build_fk_on_target_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
+						 KeyShapeKind shape)
+{
+	ColumnSet  *ocols = generic_columns(&rel->source_cols, "o");
+	ColumnSet  *kcols = generic_columns(rel->target_key, "k");
+	const ColumnSet *fk = &rel->target_cols;
+	int			c;
+
+	appendStringInfoString(&sb->buf, "WITH ");
+	append_owner_cte(sb, rel, ocols);
+	if (shape != SHAPE_NONE)
+	{
+		appendStringInfoString(&sb->buf, ",\n     ");
+		append_keys_cte(sb, rel, shape, kcols);
+	}
+	appendStringInfo(&sb->buf, ",\n     w AS (UPDATE %s t SET ", rel->target.qualified);
+	for (c = 0; c < fk->ncols; c++)
+	{
+		if (c > 0)
+			appendStringInfoString(&sb->buf, ", ");
+		appendStringInfoString(&sb->buf, quote_identifier(fk->names[c]));
+		if (op == RELOP_ADD || op == RELOP_SET_LINK)
+			appendStringInfo(&sb->buf, " = o.%s", ocols->names[c]);
+		else
+			appendStringInfoString(&sb->buf, " = NULL");
+	}
+	switch (op)
+	{
+		case RELOP_ADD:
+		case RELOP_SET_LINK:
+			appendStringInfoString(&sb->buf, " FROM o, k WHERE ");
+			append_columns_eq(sb, "t", rel->target_key, "k", kcols);
+			appendStringInfoString(&sb->buf, " AND ");
+			append_columns_differ(sb, "t", fk, "o", ocols);
+			break;
+		case RELOP_REMOVE:
+			appendStringInfoString(&sb->buf, " FROM o, k WHERE ");
+			append_columns_eq(sb, "t", rel->target_key, "k", kcols);
+			appendStringInfoString(&sb->buf, " AND ");
+			append_columns_eq(sb, "t", fk, "o", ocols);
+			break;
+		default:				/* RELOP_SET_UNLINK */
+			appendStringInfoString(&sb->buf, " FROM o WHERE ");
+			append_columns_eq(sb, "t", fk, "o", ocols);
+			if (shape != SHAPE_NONE)
+			{
+				appendStringInfoString(&sb->buf, " AND NOT EXISTS (SELECT FROM k WHERE ");
+				append_columns_eq(sb, "t", rel->target_key, "k", kcols);
+				appendStringInfoChar(&sb->buf, ')');
+			}
+			break;
+	}
+	appendStringInfoString(&sb->buf, " RETURNING 1)");
+	append_outcome(sb, rel, shape, kcols, "EXISTS (SELECT FROM o)");
+}
+
+/*
+ * build_belongs_to_write: the foreign key on the source; only set.
+ *
+ * set link:
+ *	WITH o AS (...), k AS (...), t AS (...),
+ *	w AS (UPDATE source s SET fk1 = t.t1 FROM t
+ *		  WHERE s.id = $1 AND (s.fk1 IS NULL OR NOT s.fk1 = t.t1) RETURNING 1)
+ *	<outcome>
+ * set unlink (to NULL):
+ *	WITH o AS (...),
+ *	w AS (UPDATE source s SET fk1 = NULL
+ *		  WHERE s.id = $1 AND (s.fk1 IS NOT NULL OR ...) RETURNING 1)
+ */
+static void
+build_belongs_to_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
+					   KeyShapeKind shape)
+{
+	ColumnSet  *ocols = generic_columns(&rel->source_cols, "o");
+	ColumnSet  *kcols = generic_columns(rel->target_key, "k");
+	ColumnSet  *tcols = generic_columns(&rel->target_cols, "t");
+	const ColumnSet *fk = &rel->source_cols;
+	int			c;
+
+	Assert(op == RELOP_SET_LINK || op == RELOP_SET_UNLINK);
+	appendStringInfoString(&sb->buf, "WITH ");
+	append_owner_cte(sb, rel, ocols);
+	if (op == RELOP_SET_LINK)
+	{
+		appendStringInfoString(&sb->buf, ",\n     ");
+		append_keys_cte(sb, rel, shape, kcols);
+		appendStringInfoString(&sb->buf, ",\n     ");
+		append_targets_cte(sb, rel, shape, kcols, tcols);
+	}
+	appendStringInfo(&sb->buf, ",\n     w AS (UPDATE %s s SET ", rel->source.qualified);
+	for (c = 0; c < fk->ncols; c++)
+	{
+		if (c > 0)
+			appendStringInfoString(&sb->buf, ", ");
+		appendStringInfoString(&sb->buf, quote_identifier(fk->names[c]));
+		if (op == RELOP_SET_LINK)
+			appendStringInfo(&sb->buf, " = t.%s", tcols->names[c]);
+		else
+			appendStringInfoString(&sb->buf, " = NULL");
+	}
+	if (op == RELOP_SET_LINK)
+		appendStringInfoString(&sb->buf, " FROM t");
+	appendStringInfoString(&sb->buf, " WHERE ");
+	/* the owner's key parameters are $1.. in both CTE o and here */
+	{
+		int			saved = sb->nargs;
+
+		sb->nargs = 0;
+		append_owner_match(sb, "s", rel->owner_key);
+		sb->nargs = saved;
+	}
+	appendStringInfoString(&sb->buf, " AND ");
+	if (op == RELOP_SET_LINK)
+		append_columns_differ(sb, "s", fk, "t", tcols);
+	else
+	{
+		appendStringInfoChar(&sb->buf, '(');
+		for (c = 0; c < fk->ncols; c++)
+		{
+			if (c > 0)
+				appendStringInfoString(&sb->buf, " OR ");
+			append_column(sb, "s", fk->names[c]);
+			appendStringInfoString(&sb->buf, " IS NOT NULL");
+		}
+		appendStringInfoChar(&sb->buf, ')');
+	}
+	appendStringInfoString(&sb->buf, " RETURNING 1)");
+	append_outcome(sb, rel, op == RELOP_SET_LINK ? shape : SHAPE_NONE, kcols,
+				   "EXISTS (SELECT FROM o)");
+}
+
+/*
+ * build_junction_write: many_to_many, rows of the junction.
+ *
+ * add / set link:
+ *	WITH o AS (...), k AS (...), t AS (...),
+ *	w AS (INSERT INTO junction (js1, jt1) SELECT o.o1, t.t1 FROM o, t
+ *		  WHERE NOT EXISTS (SELECT FROM junction j
+ *							WHERE j.js1 = o.o1 AND j.jt1 = t.t1)
+ *		  ON CONFLICT DO NOTHING RETURNING 1)
+ *	<outcome>
+ * remove:
+ *	w AS (DELETE FROM junction j USING o, t
+ *		  WHERE j.js1 = o.o1 AND j.jt1 = t.t1 RETURNING 1)
+ * set unlink (what is linked but not given; everything for SHAPE_NONE):
+ *	w AS (DELETE FROM junction j USING o
+ *		  WHERE j.js1 = o.o1 AND NOT EXISTS (SELECT FROM t WHERE j.jt1 = t.t1)
+ *		  RETURNING 1)
+ *
+ * The NOT EXISTS probes the junction's index on (js, jt) for each given
+ * target: nothing else the owner is linked to is read.
+ */
+static void
+build_junction_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
+					 KeyShapeKind shape)
+{
+	ColumnSet  *ocols = generic_columns(&rel->source_cols, "o");
+	ColumnSet  *kcols = generic_columns(rel->target_key, "k");
+	ColumnSet  *tcols = generic_columns(&rel->target_cols, "t");
+	const ColumnSet *js = &rel->junction_source_cols;
+	const ColumnSet *jt = &rel->junction_target_cols;
+	const char *junction = rel->junction.qualified;
+
+	appendStringInfoString(&sb->buf, "WITH ");
+	append_owner_cte(sb, rel, ocols);
+	if (shape != SHAPE_NONE)
+	{
+		appendStringInfoString(&sb->buf, ",\n     ");
+		append_keys_cte(sb, rel, shape, kcols);
+		appendStringInfoString(&sb->buf, ",\n     ");
+		append_targets_cte(sb, rel, shape, kcols, tcols);
+	}
+	appendStringInfoString(&sb->buf, ",\n     w AS (");
+	switch (op)
+	{
+		case RELOP_ADD:
+		case RELOP_SET_LINK:
+			appendStringInfo(&sb->buf, "INSERT INTO %s (", junction);
+			append_column_list(sb, NULL, js);
+			appendStringInfoString(&sb->buf, ", ");
+			append_column_list(sb, NULL, jt);
+			appendStringInfoString(&sb->buf, ") SELECT ");
+			append_column_list(sb, "o", ocols);
+			appendStringInfoString(&sb->buf, ", ");
+			append_column_list(sb, "t", tcols);
+			appendStringInfo(&sb->buf, " FROM o, t WHERE NOT EXISTS (SELECT FROM %s j WHERE ",
+							 junction);
+			append_columns_eq(sb, "j", js, "o", ocols);
+			appendStringInfoString(&sb->buf, " AND ");
+			append_columns_eq(sb, "j", jt, "t", tcols);
+			appendStringInfoString(&sb->buf, ") ON CONFLICT DO NOTHING");
+			break;
+		case RELOP_REMOVE:
+			appendStringInfo(&sb->buf, "DELETE FROM %s j USING o, t WHERE ", junction);
+			append_columns_eq(sb, "j", js, "o", ocols);
+			appendStringInfoString(&sb->buf, " AND ");
+			append_columns_eq(sb, "j", jt, "t", tcols);
+			break;
+		default:				/* RELOP_SET_UNLINK */
+			appendStringInfo(&sb->buf, "DELETE FROM %s j USING o WHERE ", junction);
+			append_columns_eq(sb, "j", js, "o", ocols);
+			if (shape != SHAPE_NONE)
+			{
+				appendStringInfoString(&sb->buf, " AND NOT EXISTS (SELECT FROM t WHERE ");
+				append_columns_eq(sb, "j", jt, "t", tcols);
+				appendStringInfoChar(&sb->buf, ')');
+			}
+			break;
+	}
+	appendStringInfoString(&sb->buf, " RETURNING 1)");
+	append_outcome(sb, rel, shape, kcols, "EXISTS (SELECT FROM o)");
+}
+
+/*
+ * append_related_from writes the FROM clause that joins the owner to its
+ * related rows, keeping the owner when it has none:
+ *
+ *	direct:   FROM source s LEFT JOIN target t ON s.ref1 = t.fk1
+ *	junction: FROM source s LEFT JOIN (junction j JOIN target t
+ *				 ON j.jt1 = t.ref1) ON s.ref1 = j.js1
+ *	WHERE s.id = $1
+ */
+static void
+append_related_from(SqlBuilder *sb, RelationInfo *rel)
+{
+	appendStringInfo(&sb->buf, " FROM %s s LEFT JOIN ", rel->source.qualified);
+	if (rel->kind == RELORM_MANY_TO_MANY)
+	{
+		appendStringInfo(&sb->buf, "(%s j JOIN %s t ON ",
+						 rel->junction.qualified, rel->target.qualified);
+		append_columns_eq(sb, "j", &rel->junction_target_cols, "t", &rel->target_cols);
+		appendStringInfoString(&sb->buf, ") ON ");
+		append_columns_eq(sb, "s", &rel->source_cols, "j", &rel->junction_source_cols);
+	}
+	else
+	{
+		appendStringInfo(&sb->buf, "%s t ON ", rel->target.qualified);
+		append_columns_eq(sb, "s", &rel->source_cols, "t", &rel->target_cols);
+	}
+	appendStringInfoString(&sb->buf, " WHERE ");
+	append_owner_match(sb, "s", rel->owner_key);
+}
+
+/*
+ * build_load: the related rows of one owner, as json or as rows.  A row
+ * whose first column is false (or json NULL) stands for "the owner exists
+ * but has no related row"; no row at all means the owner does not exist.
+ *
+ *	SELECT pg_catalog.row_to_json(t.*) <related from> ORDER BY t.id
+ *	SELECT t.id IS NOT NULL, t.* <related from> ORDER BY t.id
+ * to-one relations add LIMIT 2, so that a second row can be reported.
+ */
+static void
+build_load(SqlBuilder *sb, RelationInfo *rel, RelOp op)
+{
+	bool		rows = (op == RELOP_LOAD_ONE_ROW || op == RELOP_LOAD_MANY_ROW);
+
+	if (rows)
+	{
+		appendStringInfoString(&sb->buf, "SELECT ");
+		append_column(sb, "t", rel->target_cols.names[0]);
+		appendStringInfoString(&sb->buf, " IS NOT NULL, t.*");
+	}
+	else
+		appendStringInfoString(&sb->buf, "SELECT pg_catalog.row_to_json(t.*)");
+	append_related_from(sb, rel);
+	append_default_order(sb, rel);
+	if (op == RELOP_LOAD_ONE || op == RELOP_LOAD_ONE_ROW)
+		appendStringInfoString(&sb->buf, " LIMIT 2");
+}
+
+/*
+ * append_default_order orders related rows by the relation's `order`
+ * option, else by the target's key.
+ */
+static void
+append_default_order(SqlBuilder *sb, RelationInfo *rel)
+{
+	const ColumnSet *key = rel->target_key;
+	int			c;
+
+	appendStringInfoString(&sb->buf, " ORDER BY ");
+	if (rel->options.order != NULL)
+	{
+		append_order_clause(&sb->buf, "t", rel->target.relid, rel->options.order);
+		appendStringInfoString(&sb->buf, ", ");
+	}
+	for (c = 0; c < key->ncols; c++)
+	{
+		if (c > 0)
+			appendStringInfoString(&sb->buf, ", ");
+		append_column(sb, "t", key->names[c]);
+	}
+}
+
+/*
+ * build_relation_ids: the keys of the related rows, as jsonb, in key
+ * order; NULL for the list when the owner has none.
+ *
+ *	SELECT (SELECT pg_catalog.jsonb_agg(<key json> ORDER BY t.id)
+ *			FROM target t WHERE t.fk1 = s.ref1)
+ *	FROM source s WHERE s.id = $1
+ * many_to_many reads the junction alone when it holds the target's key:
+ *	SELECT (SELECT pg_catalog.jsonb_agg(<key json of j.jt>) FROM junction j
+ *			WHERE j.js1 = s.ref1) FROM source s WHERE s.id = $1
+ */
+static void
+build_relation_ids(SqlBuilder *sb, RelationInfo *rel)
+{
+	const ColumnSet *key = rel->target_key;
+	bool		junction_only = false;
+	const ColumnSet *keycols = key;
+	const char *alias = "t";
+	int			c;
+
+	if (rel->kind == RELORM_MANY_TO_MANY && key == &rel->target_cols)
+		junction_only = true;
+	else if (rel->kind == RELORM_MANY_TO_MANY && key->ncols == rel->target_cols.ncols)
+	{
+		junction_only = true;
+		for (c = 0; c < key->ncols; c++)
+			if (key->attnums[c] != rel->target_cols.attnums[c])
+				junction_only = false;
+	}
+	if (junction_only)
+	{
+		keycols = &rel->junction_target_cols;
+		alias = "j";
+	}
+
+	appendStringInfoString(&sb->buf, "SELECT (SELECT pg_catalog.jsonb_agg(");
+	append_key_json(sb, alias, keycols, key);
+	appendStringInfoString(&sb->buf, " ORDER BY ");
+	append_column_list(sb, alias, keycols);
+	appendStringInfoString(&sb->buf, ") FROM ");
+	if (junction_only)
+	{
+		appendStringInfo(&sb->buf, "%s j WHERE ", rel->junction.qualified);
+		append_columns_eq(sb, "j", &rel->junction_source_cols, "s", &rel->source_cols);
+	}
+	else if (rel->kind == RELORM_MANY_TO_MANY)
+	{
+		appendStringInfo(&sb->buf, "%s j JOIN %s t ON ",
+						 rel->junction.qualified, rel->target.qualified);
+		append_columns_eq(sb, "j", &rel->junction_target_cols, "t", &rel->target_cols);
+		appendStringInfoString(&sb->buf, " WHERE ");
+		append_columns_eq(sb, "j", &rel->junction_source_cols, "s", &rel->source_cols);
+	}
+	else
+	{
+		appendStringInfo(&sb->buf, "%s t WHERE ", rel->target.qualified);
+		append_columns_eq(sb, "t", &rel->target_cols, "s", &rel->source_cols);
+	}
+	appendStringInfo(&sb->buf, ") FROM %s s WHERE ", rel->source.qualified);
+	append_owner_match(sb, "s", rel->owner_key);
+}
+
+/*
+ * append_key_json writes the json of one key: to_jsonb(col) for a single
+ * column, jsonb_build_object('a', col_a, ...) for several, named as the
+ * key columns `names` (the values may come from the junction's columns).
+ */
+static void
+append_key_json(SqlBuilder *sb, const char *alias, const ColumnSet *cols,
+				const ColumnSet *names)
+{
+	int			c;
+
+	if (cols->ncols == 1)
+	{
+		appendStringInfoString(&sb->buf, "pg_catalog.to_jsonb(");
+		append_column(sb, alias, cols->names[0]);
+		appendStringInfoChar(&sb->buf, ')');
+		return;
+	}
+	appendStringInfoString(&sb->buf, "pg_catalog.jsonb_build_object(");
+	for (c = 0; c < cols->ncols; c++)
+	{
+		if (c > 0)
+			appendStringInfoString(&sb->buf, ", ");
+		appendStringInfo(&sb->buf, "%s::pg_catalog.text, ", quote_literal_cstr(names->names[c]));
+		append_column(sb, alias, cols->names[c]);
+	}
+	appendStringInfoChar(&sb->buf, ')');
+}
+
+/*
+ * generic_columns makes a ColumnSet like `like` whose names are prefix1,
+ * prefix2, ...: the columns of the CTEs o, k and t.
+ */
+static ColumnSet *
+generic_columns(const ColumnSet *like, const char *prefix)
+{
+	ColumnSet  *cols = palloc(sizeof(ColumnSet));
+	int			c;
+
+	memcpy(cols, like, sizeof(ColumnSet));
+	for (c = 0; c < cols->ncols; c++)
+		cols->names[c] = psprintf("%s%d", prefix, c + 1);
+	return cols;
+}
+
+/*
+ * append_order_clause writes the ORDER BY items of an `order` value
+ * (SPEC §5): ["title", "-year"] or [{"title": "asc"},
+ * {"year": "desc nulls last"}], or a single such item.  Column names are
+ * checked against the table (42703); directions against the grammar
+ * (22023).  Only names of existing columns and fixed keywords reach SQL.
+ */
+void
+append_order_clause(StringInfo buf, const char *alias, Oid relid, Jsonb *order)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	int			n = 0;
+	int			depth = 0;
+	char	   *pending_key = NULL;
+
+	it = JsonbIteratorInit(&order->root);
+	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	{
+		char	   *column = NULL;
+		const char *direction = "";
+
+		switch (tok)
+		{
+			case WJB_BEGIN_ARRAY:
+			case WJB_BEGIN_OBJECT:
+				if (++depth > 2 || (tok == WJB_BEGIN_ARRAY && depth > 1))
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("order: an item must be a column name or an object {\"column\": \"direction\"}")));
+				continue;
+			case WJB_END_ARRAY:
+			case WJB_END_OBJECT:
+				depth--;
+				continue;
+			case WJB_KEY:
+				pending_key = pnstrdup(v.val.string.val, v.val.string.len);
+				continue;
+			case WJB_VALUE:
+				if (v.type != jbvString)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("order: the direction of \"%s\" must be a string", pending_key)));
+				column = pending_key;
+				direction = order_direction(pnstrdup(v.val.string.val, v.val.string.len));
+				break;
+			case WJB_ELEM:
+				if (v.type != jbvString)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("order: an item must be a column name or an object {\"column\": \"direction\"}")));
+				column = pnstrdup(v.val.string.val, v.val.string.len);
+				if (column[0] == '-')
+				{
+					column++;
+					direction = " DESC";
+				}
+				break;
+			default:
+				continue;
+		}
+		if (get_attnum(relid, column) <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of table \"%s\" does not exist",
+							column, get_rel_name(relid))));
+		appendStringInfo(buf, "%s%s.%s%s", n++ ? ", " : "", alias,
+						 quote_identifier(column), direction);
+	}
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("order: at least one column is required")));
+}
+
+/*
+ * order_direction maps "asc", "desc", "desc nulls last", ... (any case,
+ * single spaces) to SQL keywords; anything else is an error.
+ */
+const char *
+order_direction(const char *text)
+{
+	static const char *const forms[] = {
+		"asc", "desc", "asc nulls first", "asc nulls last",
+		"desc nulls first", "desc nulls last", "nulls first", "nulls last"
+	};
+	static const char *const sql[] = {
+		" ASC", " DESC", " ASC NULLS FIRST", " ASC NULLS LAST",
+		" DESC NULLS FIRST", " DESC NULLS LAST", " NULLS FIRST", " NULLS LAST"
+	};
+	int			i;
+
+	for (i = 0; i < lengthof(forms); i++)
+		if (pg_strcasecmp(text, forms[i]) == 0)
+			return sql[i];
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("order: invalid direction \"%s\"", text),
+			 errhint("Use \"asc\" or \"desc\", optionally followed by \"nulls first\" or \"nulls last\".")));
+	return NULL;				/* keep compiler quiet */
+}
+
+/*
+ * build_statement returns the SQL of operation op on relation rel in the
+ * given key shape, and the types of its parameters: first the owner's key
+ * columns, then the target key columns (scalars for SHAPE_ONE, arrays for
+ * SHAPE_MANY, none for SHAPE_NONE).
+ */
+char *
+build_statement(RelationInfo *rel, RelOp op, KeyShapeKind shape,
+				Oid *argtypes, int *nargs)
+{
+	SqlBuilder	sb;
+
+	memset(&sb, 0, sizeof(sb));
+	initStringInfo(&sb.buf);
+
+	switch (op)
+	{
+		case RELOP_ADD:
+		case RELOP_REMOVE:
+		case RELOP_SET_LINK:
+		case RELOP_SET_UNLINK:
+			if (rel->kind == RELORM_MANY_TO_MANY)
+				build_junction_write(&sb, rel, op, shape);
+			else if (rel->kind == RELORM_BELONGS_TO)
+				build_belongs_to_write(&sb, rel, op, shape);
+			else
+				build_fk_on_target_write(&sb, rel, op, shape);
+			break;
+		case RELOP_LOAD_ONE:
+		case RELOP_LOAD_ONE_ROW:
+		case RELOP_LOAD_MANY:
+		case RELOP_LOAD_MANY_ROW:
+			build_load(&sb, rel, op);
+			break;
+		case RELOP_RELATION_IDS:
+			build_relation_ids(&sb, rel);
+			break;
+		default:
+			elog(ERROR, "unrecognized relorm operation %d", (int) op);
+	}
+	memcpy(argtypes, sb.argtypes, sizeof(Oid) * sb.nargs);
+	*nargs = sb.nargs;
+	return sb.buf.data;
+}
