@@ -15,11 +15,24 @@ INSERT INTO post_categories SELECT p, c FROM generate_series(2, 1000) p, generat
 VACUUM ANALYZE post, category, post_categories;
 SELECT relorm_many_to_many('post', 'categories', 'category');
 
+-- explain_filter runs EXPLAIN and drops "Heap Fetches", which depends on
+-- the visibility map rather than on the plan.
+CREATE FUNCTION explain_filter(statement text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+    line text;
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || statement LOOP
+        IF line NOT LIKE '%Heap Fetches%' THEN
+            RETURN NEXT line;
+        END IF;
+    END LOOP;
+END $$;
+
 SELECT relorm_sql('post', 'categories', 'add') AS add_one \gset
 PREPARE add_one AS :add_one;
 SET plan_cache_mode = force_generic_plan;
 BEGIN;
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE add_one(1, 100001);
+SELECT explain_filter('EXECUTE add_one(1, 100001)');
 ROLLBACK;
 RESET plan_cache_mode;
 
