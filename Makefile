@@ -9,15 +9,15 @@
 EXTENSION   = relorm
 MODULE_big  = relorm
 OBJS        = src/relorm.o src/catalog.o src/register.o src/keys.o \
-              src/sqlbuild.o src/exec.o src/link_ops.o
+              src/sqlbuild.o src/exec.o src/link_ops.o src/pivot_ops.o
 DATA        = relorm--0.1.0.sql
 PGFILEDESC  = "relorm - relations between tables as first-class SQL"
 
 # regression suites, in order (sql/NAME.sql against expected/NAME.out)
-REGRESS      = catalog keys link_ops renames security plans
-REGRESS_OPTS = --load-extension=relorm
+REGRESS      = catalog keys link_ops renames security plans pivot_ops
+REGRESS_OPTS = --load-extension=relorm --load-extension=pg_stat_statements
 # isolation specs (test/isolation/specs/NAME.spec), run after REGRESS
-ISOLATION      = metadata_invalidation
+ISOLATION      = metadata_invalidation pivot_races
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=relorm
 
 # PostgreSQL 15 is the supported server; Debian's /usr/bin/pg_config (from

@@ -149,6 +149,47 @@ CREATE FUNCTION @extschema@.relorm_relation_ids(
 RETURNS pg_catalog.jsonb AS 'MODULE_PATHNAME', 'relorm_relation_ids'
 LANGUAGE C STABLE SECURITY INVOKER;
 
+-- Pivot operations (SPEC §4, Laravel Orion).  targets may also be
+-- '{"key": {pivot fields}, ...}'.
+
+CREATE FUNCTION @extschema@.relorm_attach(
+    source pg_catalog.regclass, relation pg_catalog.text, owner "any", targets "any",
+    pivot pg_catalog.jsonb DEFAULT NULL, duplicates pg_catalog.bool DEFAULT false)
+RETURNS pg_catalog.jsonb AS 'MODULE_PATHNAME', 'relorm_attach'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+
+CREATE FUNCTION @extschema@.relorm_detach(
+    source pg_catalog.regclass, relation pg_catalog.text, owner "any", targets "any" DEFAULT NULL)
+RETURNS pg_catalog.jsonb AS 'MODULE_PATHNAME', 'relorm_detach'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+
+CREATE FUNCTION @extschema@.relorm_sync(
+    source pg_catalog.regclass, relation pg_catalog.text, owner "any", targets "any",
+    detaching pg_catalog.bool DEFAULT true)
+RETURNS pg_catalog.jsonb AS 'MODULE_PATHNAME', 'relorm_sync'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+
+CREATE FUNCTION @extschema@.relorm_toggle(
+    source pg_catalog.regclass, relation pg_catalog.text, owner "any", targets "any")
+RETURNS pg_catalog.jsonb AS 'MODULE_PATHNAME', 'relorm_toggle'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+
+CREATE FUNCTION @extschema@.relorm_update_pivot(
+    source pg_catalog.regclass, relation pg_catalog.text, owner "any", target "any",
+    fields pg_catalog.jsonb)
+RETURNS pg_catalog.jsonb AS 'MODULE_PATHNAME', 'relorm_update_pivot'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+
+CREATE FUNCTION @extschema@.relorm_associate(
+    source pg_catalog.regclass, relation pg_catalog.text, owner "any", child "any")
+RETURNS pg_catalog.int8 AS 'MODULE_PATHNAME', 'relorm_associate'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+
+CREATE FUNCTION @extschema@.relorm_dissociate(
+    source pg_catalog.regclass, relation pg_catalog.text, owner "any", child "any")
+RETURNS pg_catalog.int8 AS 'MODULE_PATHNAME', 'relorm_dissociate'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+
 -- relorm_sql(source, relation, operation): the statement a link operation
 -- runs (for EXPLAIN and for the curious).
 CREATE FUNCTION @extschema@.relorm_sql(

@@ -101,6 +101,7 @@ static void namespace_callback(Datum arg, int cacheid, uint32 hashvalue);
 static RelationInfo *build_relation_info(Oid source, const char *name);
 static void fill_table_info(TableInfo *table, Oid relid);
 static void fill_options(RelationOptions *options, Jsonb *jb);
+static void fill_pivot_columns(RelationInfo *info);
 static void columnset_from_array(ColumnSet *cols, Oid relid, Datum array);
 static void retire(RelationInfo *info);
 
@@ -445,6 +446,8 @@ build_relation_info(Oid source, const char *name)
 							 values[Anum_catalog_junction_target - 1]);
 	}
 	fill_options(&info->options, DatumGetJsonbP(values[Anum_catalog_options - 1]));
+	if (info->kind == RELORM_MANY_TO_MANY)
+		fill_pivot_columns(info);
 
 	/*
 	 * The owner is identified by the source's primary key.  Without one, the
@@ -467,6 +470,55 @@ build_relation_info(Oid source, const char *name)
 	systable_endscan(scan);
 	table_close(catalog, AccessShareLock);
 	return info;
+}
+
+/*
+ * fill_pivot_columns: the junction columns a call may give values for -
+ * the `pivot` option's list, else every column that is not a key column.
+ */
+static void
+fill_pivot_columns(RelationInfo *info)
+{
+	ColumnSet  *pv = &info->pivot_cols;
+	Oid			junction = info->junction.relid;
+
+	pv->ncols = 0;
+	if (info->options.pivot != NIL)
+	{
+		ListCell   *lc;
+
+		foreach(lc, info->options.pivot)
+		{
+			AttrNumber	attnum = get_attnum(junction, (char *) lfirst(lc));
+
+			if (attnum > 0 && pv->ncols < RELORM_MAX_PIVOT_COLUMNS)
+				pv->attnums[pv->ncols++] = attnum;
+		}
+	}
+	else
+	{
+		Relation	rel = relation_open(junction, AccessShareLock);
+		TupleDesc	desc = RelationGetDescr(rel);
+		int			a;
+		int			c;
+
+		for (a = 0; a < desc->natts && pv->ncols < RELORM_MAX_PIVOT_COLUMNS; a++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, a);
+			bool		is_key = false;
+
+			if (att->attisdropped)
+				continue;
+			for (c = 0; c < info->junction_source_cols.ncols; c++)
+				is_key |= info->junction_source_cols.attnums[c] == att->attnum;
+			for (c = 0; c < info->junction_target_cols.ncols; c++)
+				is_key |= info->junction_target_cols.attnums[c] == att->attnum;
+			if (!is_key)
+				pv->attnums[pv->ncols++] = att->attnum;
+		}
+		relation_close(rel, AccessShareLock);
+	}
+	columnset_fill(pv, junction);
 }
 
 /*

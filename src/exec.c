@@ -18,34 +18,69 @@
 #include "postgres.h"
 
 #include "executor/spi.h"
+#include "common/hashfn.h"
 #include "utils/elog.h"
+#include "utils/fmgrprotos.h"
 #include "utils/memutils.h"
 
 #include "relorm.h"
 
+/* A prepared statement and what it is for. */
+typedef struct PlanEntry
+{
+	StatementSpec spec;
+	SPIPlanPtr	plan;
+} PlanEntry;
+
+/* statement_spec: the spec of a statement without variants. */
+StatementSpec
+statement_spec(RelOp op, KeyShapeKind shape)
+{
+	StatementSpec spec;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.op = op;
+	spec.shape = shape;
+	return spec;
+}
+
 /*
- * relorm_plan returns the prepared statement of (rel, op, shape),
- * preparing and keeping it on first use.  Must run inside SPI.
+ * relorm_plan returns the prepared statement of (rel, spec), preparing and
+ * keeping it on first use.  A relation has a handful of them, so a list
+ * serves.  Must run inside SPI.
  */
 SPIPlanPtr
-relorm_plan(RelationInfo *rel, RelOp op, KeyShapeKind shape)
+relorm_plan(RelationInfo *rel, const StatementSpec *spec)
 {
-	SPIPlanPtr	plan = rel->plans[op][shape];
+	ListCell   *lc;
+	PlanEntry  *entry;
+	Oid			argtypes[3 * RELORM_MAX_KEY_COLUMNS];
+	int			nargs;
+	char	   *sql;
+	SPIPlanPtr	plan;
+	MemoryContext old;
 
-	if (plan == NULL)
+	foreach(lc, rel->plans)
 	{
-		Oid			argtypes[2 * RELORM_MAX_KEY_COLUMNS];
-		int			nargs;
-		char	   *sql = build_statement(rel, op, shape, argtypes, &nargs);
-
-		plan = SPI_prepare(sql, nargs, argtypes);
-		if (plan == NULL)
-			elog(ERROR, "SPI_prepare failed for \"%s\": %s",
-				 sql, SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "SPI_keepplan failed");
-		rel->plans[op][shape] = plan;
+		entry = (PlanEntry *) lfirst(lc);
+		if (memcmp(&entry->spec, spec, sizeof(StatementSpec)) == 0)
+			return entry->plan;
 	}
+
+	sql = build_statement(rel, spec, argtypes, &nargs);
+	plan = SPI_prepare(sql, nargs, argtypes);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
+			 sql, SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_keepplan failed");
+
+	old = MemoryContextSwitchTo(rel->context);
+	entry = palloc(sizeof(PlanEntry));
+	entry->spec = *spec;
+	entry->plan = plan;
+	rel->plans = lappend(rel->plans, entry);
+	MemoryContextSwitchTo(old);
 	return plan;
 }
 
@@ -55,16 +90,32 @@ relorm_plan(RelationInfo *rel, RelOp op, KeyShapeKind shape)
 void
 relorm_plans_free(RelationInfo *rel)
 {
-	int			op;
-	int			shape;
+	ListCell   *lc;
 
-	for (op = 0; op < RELOP__COUNT; op++)
-		for (shape = 0; shape < SHAPE__COUNT; shape++)
-			if (rel->plans[op][shape] != NULL)
-			{
-				SPI_freeplan(rel->plans[op][shape]);
-				rel->plans[op][shape] = NULL;
-			}
+	foreach(lc, rel->plans)
+		SPI_freeplan(((PlanEntry *) lfirst(lc))->plan);
+	rel->plans = NIL;
+}
+
+/*
+ * relorm_lock_owner serializes the pivot and set operations of one owner
+ * across sessions: a transaction-level advisory lock on (the relation's
+ * junction or target, a hash of the source and the owner's key).  Taken
+ * before the statement that reads the links, so that under READ COMMITTED
+ * that statement sees what the previous holder committed.  No privilege is
+ * needed and the owner's row is not locked.
+ */
+void
+relorm_lock_owner(RelationInfo *rel, const KeyList *owner)
+{
+	Oid			space = OidIsValid(rel->junction.relid) ? rel->junction.relid
+		: rel->target.relid;
+	char	   *key = psprintf("%u:%s:%s", rel->source.relid, rel->name,
+							   keys_format(owner, 0));
+	uint32		hash = hash_bytes((const unsigned char *) key, strlen(key));
+
+	DirectFunctionCall2(pg_advisory_xact_lock_int4,
+						Int32GetDatum((int32) space), Int32GetDatum((int32) hash));
 }
 
 /*
@@ -72,8 +123,10 @@ relorm_plans_free(RelationInfo *rel)
  * statements, what relorm was doing and what the caller may do.
  */
 static char *
-constraint_hint(RelationInfo *rel, RelOp op, int sqlerrcode)
+constraint_hint(RelationInfo *rel, const StatementSpec *spec, int sqlerrcode)
 {
+	RelOp		op = spec->op;
+
 	const TableInfo *changed;
 
 	changed = rel->kind == RELORM_MANY_TO_MANY ? &rel->junction :
@@ -87,6 +140,9 @@ constraint_hint(RelationInfo *rel, RelOp op, int sqlerrcode)
 								rel->name, changed->name);
 			break;
 		case ERRCODE_UNIQUE_VIOLATION:
+			if (op == RELOP_ATTACH && spec->option)
+				return psprintf("duplicates => true links a pair again, but a unique constraint of table \"%s\" allows one link per pair; attach with duplicates => false to skip linked pairs.",
+								changed->name);
 			return psprintf("A unique constraint of table \"%s\" allows no second link of this kind through relation \"%s\".",
 							changed->name, rel->name);
 		case ERRCODE_FOREIGN_KEY_VIOLATION:
@@ -103,10 +159,10 @@ constraint_hint(RelationInfo *rel, RelOp op, int sqlerrcode)
  * parameters and returns SPI's result code; the rows are in SPI_tuptable.
  */
 int
-relorm_execute(RelationInfo *rel, RelOp op, KeyShapeKind shape,
+relorm_execute(RelationInfo *rel, const StatementSpec *spec,
 			   Datum *values, bool read_only)
 {
-	SPIPlanPtr	plan = relorm_plan(rel, op, shape);
+	SPIPlanPtr	plan = relorm_plan(rel, spec);
 	MemoryContext context = CurrentMemoryContext;
 	volatile int ret = 0;
 
@@ -123,7 +179,7 @@ relorm_execute(RelationInfo *rel, RelOp op, KeyShapeKind shape,
 		edata = CopyErrorData();
 		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION &&
 			edata->hint == NULL &&
-			(hint = constraint_hint(rel, op, edata->sqlerrcode)) != NULL)
+			(hint = constraint_hint(rel, spec, edata->sqlerrcode)) != NULL)
 		{
 			FlushErrorState();
 			edata->hint = hint;

@@ -87,13 +87,47 @@ static char *column_names(const ColumnSet *cols);
  * the given columns.  `what` names the argument in messages.  With single,
  * exactly one key must be given.  The argument must not be NULL.
  */
-KeyList *
-keys_from_argument(FunctionCallInfo fcinfo, int argno,
-				   const ColumnSet *columns, const char *what, bool single)
+/* keybuilder_init prepares reading keys of the given columns. */
+static void
+keybuilder_init(KeyBuilder *kb, const ColumnSet *columns, const char *what)
 {
-	KeyBuilder	kb;
-	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
 	int			c;
+
+	memset(kb, 0, sizeof(*kb));
+	kb->keys = palloc0(sizeof(KeyList));
+	kb->keys->columns = columns;
+	kb->what = what;
+	kb->position = -1;
+	kb->capacity = 8;
+	for (c = 0; c < columns->ncols; c++)
+	{
+		Oid			infunc;
+
+		kb->keys->values[c] = palloc(sizeof(Datum) * kb->capacity);
+		getTypeInputInfo(columns->types[c], &infunc, &kb->ioparam[c]);
+		fmgr_info(infunc, &kb->input[c]);
+	}
+}
+
+/* keybuilder_finish checks the count and releases what reading used. */
+static KeyList *
+keybuilder_finish(KeyBuilder *kb, bool single)
+{
+	if (kb->econtext)
+		FreeExprContext(kb->econtext, true);
+	if (single && kb->keys->nkeys != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must identify exactly one row, not %d",
+						kb->what, kb->keys->nkeys)));
+	return kb->keys;
+}
+
+/* argument_type: the type of argument argno, which must not be NULL. */
+static Oid
+argument_type(FunctionCallInfo fcinfo, int argno, const char *what)
+{
+	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
 
 	if (PG_ARGISNULL(argno))
 		ereport(ERROR,
@@ -101,34 +135,109 @@ keys_from_argument(FunctionCallInfo fcinfo, int argno,
 				 errmsg("%s must not be null", what)));
 	if (!OidIsValid(type))
 		elog(ERROR, "could not determine the type of argument %d", argno + 1);
+	return type;
+}
 
-	memset(&kb, 0, sizeof(kb));
-	kb.keys = palloc0(sizeof(KeyList));
-	kb.keys->columns = columns;
-	kb.what = what;
-	kb.table = NULL;
-	kb.position = -1;
-	kb.capacity = 8;
-	for (c = 0; c < columns->ncols; c++)
+/*
+ * keys_from_argument reads argument argno of the current call as keys of
+ * the given columns.  `what` names the argument in messages.  With single,
+ * exactly one key must be given.  The argument must not be NULL.
+ */
+KeyList *
+keys_from_argument(FunctionCallInfo fcinfo, int argno,
+				   const ColumnSet *columns, const char *what, bool single)
+{
+	KeyBuilder	kb;
+	Oid			type = argument_type(fcinfo, argno, what);
+
+	keybuilder_init(&kb, columns, what);
+	collect(&kb, PG_GETARG_DATUM(argno), type, true);
+	return keybuilder_finish(&kb, single);
+}
+
+/*
+ * is_pivot_map: a jsonb object whose values are all objects is the
+ * {"key": {pivot fields}, ...} form of the pivot operations (SPEC §4); an
+ * object with scalar values is an id map.
+ */
+static bool
+is_pivot_map(Jsonb *jb)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_IS_SCALAR(jb))
+		return false;
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		if (tok == WJB_VALUE &&
+			!(v.type == jbvBinary && JsonContainerIsObject(v.val.binary.data)))
+			return false;
+	return true;
+}
+
+/*
+ * keys_with_pivots is keys_from_argument for the pivot operations: the
+ * argument may also be {"key": {pivot fields}, ...}.  *pivots gets each
+ * key's fields (NULL where none were given).
+ */
+KeyList *
+keys_with_pivots(FunctionCallInfo fcinfo, int argno, const ColumnSet *columns,
+				 const char *what, bool single, Jsonb ***pivots)
+{
+	KeyBuilder	kb;
+	Oid			type = argument_type(fcinfo, argno, what);
+	Oid			base = getBaseType(type);
+	Jsonb	   *jb = NULL;
+	KeyList    *keys;
+
+	if (base == JSONBOID)
+		jb = PG_GETARG_JSONB_P(argno);
+	else if (base == JSONOID)
+		jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+												CStringGetDatum(TextDatumGetCString(PG_GETARG_DATUM(argno)))));
+
+	keybuilder_init(&kb, columns, what);
+	if (jb != NULL && is_pivot_map(jb))
 	{
-		Oid			infunc;
+		JsonbIterator *it = JsonbIteratorInit(&jb->root);
+		JsonbValue	v;
+		JsonbIteratorToken tok;
+		List	   *fields = NIL;
+		ListCell   *lc;
+		int			i = 0;
 
-		kb.keys->values[c] = palloc(sizeof(Datum) * kb.capacity);
-		getTypeInputInfo(columns->types[c], &infunc, &kb.ioparam[c]);
-		fmgr_info(infunc, &kb.input[c]);
+		if (columns->ncols != 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: the {\"key\": {fields}} form needs a single-column key",
+							what),
+					 errhint("Give the targets as a list and the fields as the pivot argument.")));
+		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		{
+			if (tok == WJB_KEY)
+			{
+				kb.position = i++;
+				kb.pending[0] = input_value(&kb, 0, pnstrdup(v.val.string.val,
+															 v.val.string.len));
+				push_key(&kb);
+			}
+			else if (tok == WJB_VALUE)
+				fields = lappend(fields, JsonbValueToJsonb(&v));
+		}
+		keys = keybuilder_finish(&kb, single);
+		*pivots = palloc0(sizeof(Jsonb *) * (keys->nkeys + 1));
+		i = 0;
+		foreach(lc, fields)
+			(*pivots)[i++] = (Jsonb *) lfirst(lc);
+		return keys;
 	}
 
 	collect(&kb, PG_GETARG_DATUM(argno), type, true);
-
-	if (kb.econtext)
-		FreeExprContext(kb.econtext, true);
-
-	if (single && kb.keys->nkeys != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must identify exactly one row, not %d",
-						what, kb.keys->nkeys)));
-	return kb.keys;
+	keys = keybuilder_finish(&kb, single);
+	*pivots = palloc0(sizeof(Jsonb *) * (keys->nkeys + 1));
+	return keys;
 }
 
 /* collect dispatches on the argument's form. */

@@ -35,6 +35,8 @@ PG_FUNCTION_INFO_V1(relorm_load_many);
 PG_FUNCTION_INFO_V1(relorm_load_many_typed);
 PG_FUNCTION_INFO_V1(relorm_relation_ids);
 PG_FUNCTION_INFO_V1(relorm_operation_sql);
+PG_FUNCTION_INFO_V1(relorm_associate);
+PG_FUNCTION_INFO_V1(relorm_dissociate);
 
 /* how many rows a load fetches from its cursor at a time */
 #define LOAD_BATCH_ROWS 1000
@@ -43,7 +45,7 @@ PG_FUNCTION_INFO_V1(relorm_operation_sql);
  * open_relation reads the (source, relation) arguments at argno, argno+1
  * and returns the relation's metadata.
  */
-static RelationInfo *
+RelationInfo *
 open_relation(FunctionCallInfo fcinfo, int argno)
 {
 	if (PG_ARGISNULL(argno))
@@ -59,7 +61,7 @@ open_relation(FunctionCallInfo fcinfo, int argno)
 }
 
 /* wrong_kind raises 42809 for an operation the relation's kind lacks. */
-static void
+void
 wrong_kind(RelationInfo *rel, const char *function, const char *hint)
 {
 	ereport(ERROR,
@@ -71,7 +73,7 @@ wrong_kind(RelationInfo *rel, const char *function, const char *hint)
 }
 
 /* owner_key / target_key: the key columns, or an error if a table has none. */
-static const ColumnSet *
+const ColumnSet *
 require_key(const ColumnSet *key, const TableInfo *table)
 {
 	if (key == NULL || key->ncols == 0)
@@ -84,7 +86,7 @@ require_key(const ColumnSet *key, const TableInfo *table)
 }
 
 /* no_row raises P0002 for a key that names no row. */
-static void
+void
 no_row(const TableInfo *table, const KeyList *keys, int i)
 {
 	ereport(ERROR,
@@ -94,28 +96,21 @@ no_row(const TableInfo *table, const KeyList *keys, int i)
 }
 
 /*
- * run_write runs one write statement and checks its outcome (see
+ * write_outcome checks the row every write statement returns (see
  * append_outcome in sqlbuild.c): a missing owner or target is P0002, and
- * then nothing the statement did survives the error.  Returns the rows
- * changed.
+ * then nothing the statement did survives the error.  Returns the third
+ * column: the rows changed, or a pivot operation's result.
  */
-static int64
-run_write(RelationInfo *rel, RelOp op, KeyShapeKind shape,
-		  const KeyList *owner, const KeyList *targets)
+Datum
+write_outcome(RelationInfo *rel, const KeyList *owner, const KeyList *targets)
 {
-	Datum		values[2 * RELORM_MAX_KEY_COLUMNS];
-	int			n;
-	bool		isnull;
 	HeapTuple	row;
 	TupleDesc	desc;
+	bool		isnull;
 	Datum		missing;
 
-	n = relorm_bind_keys(values, 0, owner, SHAPE_ONE);
-	relorm_bind_keys(values, n, targets, shape);
-	relorm_execute(rel, op, shape, values, false);
 	if (SPI_processed != 1)
 		elog(ERROR, "relorm write returned %d rows", (int) SPI_processed);
-
 	row = SPI_tuptable->vals[0];
 	desc = SPI_tuptable->tupdesc;
 	if (!DatumGetBool(SPI_getbinval(row, desc, 1, &isnull)))
@@ -123,7 +118,24 @@ run_write(RelationInfo *rel, RelOp op, KeyShapeKind shape,
 	missing = SPI_getbinval(row, desc, 2, &isnull);
 	if (!isnull)
 		no_row(&rel->target, targets, (int) DatumGetInt64(missing) - 1);
-	return DatumGetInt64(SPI_getbinval(row, desc, 3, &isnull));
+	return SPI_getbinval(row, desc, 3, &isnull);
+}
+
+/*
+ * run_write runs one write statement and returns the rows it changed.
+ */
+static int64
+run_write(RelationInfo *rel, RelOp op, KeyShapeKind shape,
+		  const KeyList *owner, const KeyList *targets)
+{
+	Datum		values[2 * RELORM_MAX_KEY_COLUMNS];
+	int			n;
+	StatementSpec spec = statement_spec(op, shape);
+
+	n = relorm_bind_keys(values, 0, owner, SHAPE_ONE);
+	relorm_bind_keys(values, n, targets, shape);
+	relorm_execute(rel, &spec, values, false);
+	return DatumGetInt64(write_outcome(rel, owner, targets));
 }
 
 /* shape_of: one key as scalars, several as arrays. */
@@ -193,6 +205,66 @@ relorm_remove(PG_FUNCTION_ARGS)
 	return relorm_call(fcinfo, remove_impl);
 }
 
+/*
+ * associate_or_dissociate: Laravel's associate / dissociate, for has_many
+ * only: set or clear one child's foreign key.
+ */
+static Datum
+associate_or_dissociate(FunctionCallInfo fcinfo, RelOp op)
+{
+	const char *function = op == RELOP_ADD ? "relorm_associate" : "relorm_dissociate";
+	RelationInfo *rel = open_relation(fcinfo, 0);
+	KeyList    *owner;
+	KeyList    *child;
+	int64		changed;
+
+	if (rel->kind != RELORM_HAS_MANY)
+		wrong_kind(rel, function,
+				   rel->kind == RELORM_MANY_TO_MANY
+				   ? "Use relorm_attach and relorm_detach for a many_to_many relation."
+				   : "Use relorm_set for a to-one relation.");
+	owner = keys_from_argument(fcinfo, 2, require_key(rel->owner_key, &rel->source),
+							   "owner", true);
+	child = keys_from_argument(fcinfo, 3, require_key(rel->target_key, &rel->target),
+							   "child", true);
+	SPI_connect();
+	changed = run_write(rel, op, SHAPE_ONE, owner, child);
+	SPI_finish();
+	PG_RETURN_INT64(changed);
+}
+
+static Datum
+associate_impl(FunctionCallInfo fcinfo)
+{
+	return associate_or_dissociate(fcinfo, RELOP_ADD);
+}
+
+static Datum
+dissociate_impl(FunctionCallInfo fcinfo)
+{
+	return associate_or_dissociate(fcinfo, RELOP_REMOVE);
+}
+
+/*
+ * relorm_associate sets a has_many child's foreign key to the owner.
+ * Returns 1 if it changed, 0 if it was already set.
+ */
+Datum
+relorm_associate(PG_FUNCTION_ARGS)
+{
+	return relorm_call(fcinfo, associate_impl);
+}
+
+/*
+ * relorm_dissociate clears a has_many child's foreign key if it points at
+ * the owner.  Returns 1 if it changed, else 0.
+ */
+Datum
+relorm_dissociate(PG_FUNCTION_ARGS)
+{
+	return relorm_call(fcinfo, dissociate_impl);
+}
+
 static Datum
 set_impl(FunctionCallInfo fcinfo)
 {
@@ -213,6 +285,9 @@ set_impl(FunctionCallInfo fcinfo)
 	}
 
 	SPI_connect();
+	/* two statements: keep another session's set of this owner out */
+	if (rel->kind != RELORM_BELONGS_TO)
+		relorm_lock_owner(rel, owner);
 	if (rel->kind == RELORM_BELONGS_TO)
 		changed = run_write(rel, shape == SHAPE_NONE ? RELOP_SET_UNLINK : RELOP_SET_LINK,
 							shape, owner, targets);
@@ -294,6 +369,7 @@ load_one(FunctionCallInfo fcinfo, bool typed)
 	Datum		values[RELORM_MAX_KEY_COLUMNS];
 	Datum		result = (Datum) 0;
 	bool		isnull = true;
+	StatementSpec spec;
 
 	if (relation_kind_is_to_many(rel->kind))
 		wrong_kind(rel, "relorm_load_one",
@@ -306,8 +382,8 @@ load_one(FunctionCallInfo fcinfo, bool typed)
 
 	SPI_connect();
 	relorm_bind_keys(values, 0, owner, SHAPE_ONE);
-	relorm_execute(rel, typed ? RELOP_LOAD_ONE_ROW : RELOP_LOAD_ONE, SHAPE_ONE,
-				   values, true);
+	spec = statement_spec(typed ? RELOP_LOAD_ONE_ROW : RELOP_LOAD_ONE, SHAPE_ONE);
+	relorm_execute(rel, &spec, values, true);
 	if (SPI_processed == 0)
 		no_row(&rel->source, owner, 0);
 	if (SPI_processed > 1)
@@ -399,6 +475,8 @@ load_many(FunctionCallInfo fcinfo, bool typed)
 	MemoryContext old;
 	Portal		portal;
 	uint64		seen = 0;
+	StatementSpec spec = statement_spec(typed ? RELOP_LOAD_MANY_ROW : RELOP_LOAD_MANY,
+										SHAPE_ONE);
 
 	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
 		(rsinfo->allowedModes & SFRM_Materialize) == 0)
@@ -434,8 +512,7 @@ load_many(FunctionCallInfo fcinfo, bool typed)
 	SPI_connect();
 	relorm_bind_keys(values, 0, owner, SHAPE_ONE);
 	portal = SPI_cursor_open(NULL,
-							 relorm_plan(rel, typed ? RELOP_LOAD_MANY_ROW : RELOP_LOAD_MANY,
-										 SHAPE_ONE),
+							 relorm_plan(rel, &spec),
 							 values, NULL, true);
 	for (;;)
 	{
@@ -511,6 +588,7 @@ relation_ids_impl(FunctionCallInfo fcinfo)
 	Datum		ids;
 	bool		isnull;
 	Jsonb	   *list;
+	StatementSpec spec;
 
 	owner = keys_from_argument(fcinfo, 2, require_key(rel->owner_key, &rel->source),
 							   "owner", true);
@@ -518,7 +596,8 @@ relation_ids_impl(FunctionCallInfo fcinfo)
 
 	SPI_connect();
 	relorm_bind_keys(values, 0, owner, SHAPE_ONE);
-	relorm_execute(rel, RELOP_RELATION_IDS, SHAPE_ONE, values, true);
+	spec = statement_spec(RELOP_RELATION_IDS, SHAPE_ONE);
+	relorm_execute(rel, &spec, values, true);
 	if (SPI_processed == 0)
 		no_row(&rel->source, owner, 0);
 	ids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
@@ -559,6 +638,17 @@ relorm_relation_ids(PG_FUNCTION_ARGS)
 	return relorm_call(fcinfo, relation_ids_impl);
 }
 
+/* statement_text: the SQL of (rel, op, shape). */
+static char *
+statement_text(RelationInfo *rel, RelOp op, KeyShapeKind shape)
+{
+	StatementSpec spec = statement_spec(op, shape);
+	Oid			argtypes[3 * RELORM_MAX_KEY_COLUMNS];
+	int			nargs;
+
+	return build_statement(rel, &spec, argtypes, &nargs);
+}
+
 static Datum
 operation_sql_impl(FunctionCallInfo fcinfo)
 {
@@ -566,8 +656,6 @@ operation_sql_impl(FunctionCallInfo fcinfo)
 	char	   *operation;
 	bool		many = !PG_ARGISNULL(3) && PG_GETARG_BOOL(3);
 	KeyShapeKind shape = many ? SHAPE_MANY : SHAPE_ONE;
-	Oid			argtypes[2 * RELORM_MAX_KEY_COLUMNS];
-	int			nargs;
 	StringInfoData buf;
 
 	if (PG_ARGISNULL(2))
@@ -585,39 +673,33 @@ operation_sql_impl(FunctionCallInfo fcinfo)
 			wrong_kind(rel, psprintf("relorm_%s", operation),
 					   "Use relorm_set to point a to-one relation at a row, or to unset it with NULL.");
 		appendStringInfoString(&buf,
-							   build_statement(rel, operation[0] == 'a' ? RELOP_ADD : RELOP_REMOVE,
-											   shape, argtypes, &nargs));
+							   statement_text(rel, operation[0] == 'a' ? RELOP_ADD : RELOP_REMOVE, shape));
 	}
 	else if (strcmp(operation, "set") == 0)
 	{
 		if (rel->kind != RELORM_BELONGS_TO)
 			appendStringInfo(&buf, "%s;\n",
-							 build_statement(rel, RELOP_SET_UNLINK, shape, argtypes, &nargs));
-		appendStringInfoString(&buf, build_statement(rel, RELOP_SET_LINK, shape,
-													 argtypes, &nargs));
+							 statement_text(rel, RELOP_SET_UNLINK, shape));
+		appendStringInfoString(&buf, statement_text(rel, RELOP_SET_LINK, shape));
 	}
 	else if (strcmp(operation, "unset") == 0)
-		appendStringInfoString(&buf, build_statement(rel, RELOP_SET_UNLINK, SHAPE_NONE,
-													 argtypes, &nargs));
+		appendStringInfoString(&buf, statement_text(rel, RELOP_SET_UNLINK, SHAPE_NONE));
 	else if (strcmp(operation, "load_one") == 0)
 	{
 		if (relation_kind_is_to_many(rel->kind))
 			wrong_kind(rel, "relorm_load_one",
 					   "Use relorm_load_many to load the rows of a to-many relation.");
-		appendStringInfoString(&buf, build_statement(rel, RELOP_LOAD_ONE, SHAPE_ONE,
-													 argtypes, &nargs));
+		appendStringInfoString(&buf, statement_text(rel, RELOP_LOAD_ONE, SHAPE_ONE));
 	}
 	else if (strcmp(operation, "load_many") == 0)
 	{
 		if (!relation_kind_is_to_many(rel->kind))
 			wrong_kind(rel, "relorm_load_many",
 					   "Use relorm_load_one to load the row of a to-one relation.");
-		appendStringInfoString(&buf, build_statement(rel, RELOP_LOAD_MANY, SHAPE_ONE,
-													 argtypes, &nargs));
+		appendStringInfoString(&buf, statement_text(rel, RELOP_LOAD_MANY, SHAPE_ONE));
 	}
 	else if (strcmp(operation, "relation_ids") == 0)
-		appendStringInfoString(&buf, build_statement(rel, RELOP_RELATION_IDS, SHAPE_ONE,
-													 argtypes, &nargs));
+		appendStringInfoString(&buf, statement_text(rel, RELOP_RELATION_IDS, SHAPE_ONE));
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -91,6 +91,11 @@ typedef enum RelOp
 	RELOP_LOAD_MANY,
 	RELOP_LOAD_MANY_ROW,		/* typed form: the rows themselves */
 	RELOP_RELATION_IDS,
+	RELOP_ATTACH,				/* pivot operations (SPEC §4) */
+	RELOP_DETACH,
+	RELOP_SYNC,
+	RELOP_TOGGLE,
+	RELOP_UPDATE_PIVOT,
 	RELOP__COUNT
 } RelOp;
 
@@ -106,6 +111,23 @@ typedef enum KeyShapeKind
 	SHAPE_NONE,					/* no target keys (e.g. set to NULL) */
 	SHAPE__COUNT
 } KeyShapeKind;
+
+/*
+ * StatementSpec: what a prepared statement is for.  Plans are cached per
+ * relation and spec.  pivot_fields is a bitmap over the relation's pivot
+ * columns (those the call gives values for); option is `duplicates` for
+ * attach and `detaching` for sync.
+ */
+typedef struct StatementSpec
+{
+	RelOp		op;
+	KeyShapeKind shape;
+	uint32		pivot_fields;
+	bool		option;
+} StatementSpec;
+
+/* the most pivot columns a junction may expose */
+#define RELORM_MAX_PIVOT_COLUMNS 32
 
 /*
  * RelationInfo: one registered relation, resolved against the current
@@ -140,8 +162,11 @@ typedef struct RelationInfo
 	ColumnSet  *owner_key;
 	ColumnSet  *target_key;
 
-	/* prepared statements, built on first use (exec.c) */
-	SPIPlanPtr	plans[RELOP__COUNT][SHAPE__COUNT];
+	/* many_to_many: the junction columns usable as pivot fields */
+	ColumnSet	pivot_cols;
+
+	/* prepared statements (PlanEntry), built on first use (exec.c) */
+	List	   *plans;
 } RelationInfo;
 
 /*
@@ -183,20 +208,33 @@ extern KeyList *keys_from_argument(FunctionCallInfo fcinfo, int argno,
 								   const char *what, bool single);
 extern char *keys_format(const KeyList *keys, int i);
 extern Datum keys_column_array(const KeyList *keys, int col);
+extern KeyList *keys_with_pivots(FunctionCallInfo fcinfo, int argno,
+								 const ColumnSet *columns, const char *what,
+								 bool single, Jsonb ***pivots);
 
 /* sqlbuild.c */
-extern char *build_statement(RelationInfo *rel, RelOp op, KeyShapeKind shape,
+extern char *build_statement(RelationInfo *rel, const StatementSpec *spec,
 							 Oid *argtypes, int *nargs);
 extern void append_order_clause(StringInfo buf, const char *alias, Oid relid,
 								Jsonb *order);
 extern const char *order_direction(const char *text);
 extern void relorm_check_comparable(const ColumnSet *l, const ColumnSet *r);
 
+/* link_ops.c: shared by the operation families */
+extern RelationInfo *open_relation(FunctionCallInfo fcinfo, int argno);
+extern void wrong_kind(RelationInfo *rel, const char *function, const char *hint);
+extern const ColumnSet *require_key(const ColumnSet *key, const TableInfo *table);
+extern void no_row(const TableInfo *table, const KeyList *keys, int i);
+extern Datum write_outcome(RelationInfo *rel, const KeyList *owner,
+						   const KeyList *targets);
+
 /* exec.c */
-extern SPIPlanPtr relorm_plan(RelationInfo *rel, RelOp op, KeyShapeKind shape);
+extern StatementSpec statement_spec(RelOp op, KeyShapeKind shape);
+extern SPIPlanPtr relorm_plan(RelationInfo *rel, const StatementSpec *spec);
 extern void relorm_plans_free(RelationInfo *rel);
-extern int	relorm_execute(RelationInfo *rel, RelOp op, KeyShapeKind shape,
+extern int	relorm_execute(RelationInfo *rel, const StatementSpec *spec,
 						   Datum *values, bool read_only);
+extern void relorm_lock_owner(RelationInfo *rel, const KeyList *owner);
 extern int	relorm_bind_keys(Datum *values, int next, const KeyList *keys,
 							 KeyShapeKind shape);
 

@@ -37,7 +37,7 @@ typedef struct SqlBuilder
 {
 	StringInfoData buf;
 	int			nargs;
-	Oid			argtypes[2 * RELORM_MAX_KEY_COLUMNS];
+	Oid			argtypes[3 * RELORM_MAX_KEY_COLUMNS];
 } SqlBuilder;
 
 static void append_param(SqlBuilder *sb, Oid type, bool array);
@@ -189,6 +189,28 @@ append_columns_differ(SqlBuilder *sb, const char *lalias, const ColumnSet *l,
 	appendStringInfoChar(&sb->buf, ')');
 }
 
+/*
+ * append_values_differ writes a condition true when la.col and ra.col
+ * differ, NULL counting as a value:
+ *	((la.c IS NULL) <> (ra.c IS NULL) OR NOT la.c = ra.c)
+ * Types without a btree equality are compared as text.
+ */
+static void
+append_values_differ(SqlBuilder *sb, const char *la, const char *ra,
+					 const char *column, Oid type)
+{
+	TypeCacheEntry *tc = lookup_type_cache(getBaseType(type), TYPECACHE_BTREE_OPFAMILY);
+	const char *cast = OidIsValid(tc->btree_opf) ? "" : "::pg_catalog.text";
+	char	   *op = operator_for(OidIsValid(tc->btree_opf) ? type : TEXTOID,
+								  OidIsValid(tc->btree_opf) ? type : TEXTOID,
+								  BTEqualStrategyNumber);
+	const char *q = quote_identifier(column);
+
+	appendStringInfo(&sb->buf,
+					 "((%s.%s IS NULL) OPERATOR(pg_catalog.<>) (%s.%s IS NULL) OR NOT (%s.%s%s %s %s.%s%s))",
+					 la, q, ra, q, la, q, cast, op, ra, q, cast);
+}
+
 /* append_owner_match writes "s.id = $1 AND ..." for the owner's key. */
 static void
 append_owner_match(SqlBuilder *sb, const char *alias, const ColumnSet *key)
@@ -255,15 +277,17 @@ append_owner_cte(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *ocols)
 }
 
 /*
- * append_keys_cte writes the CTE of the target keys with their position:
+ * append_keys_cte writes the CTE of the target keys with their position,
+ * and for pivot operations each key's pivot fields (jsonb) as "pivot":
  *
- *	one:  k AS (SELECT $2::int4 AS k1, 1::pg_catalog.int8 AS ord)
- *	many: k AS (SELECT * FROM ROWS FROM (pg_catalog.unnest($2::int4[]), ...)
- *				WITH ORDINALITY AS k(k1, ..., ord))
+ *	one:  k AS (SELECT $2::int4 AS k1, [$3::jsonb AS pivot,] 1::int8 AS ord)
+ *	many: k AS (SELECT * FROM ROWS FROM (pg_catalog.unnest($2::int4[]), ...
+ *				[, pg_catalog.unnest($3::jsonb[])]) WITH ORDINALITY
+ *				AS k(k1, ..., [pivot,] ord))
  */
 static void
 append_keys_cte(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
-				const ColumnSet *kcols)
+				const ColumnSet *kcols, bool with_pivot)
 {
 	const ColumnSet *key = rel->target_key;
 	int			c;
@@ -276,20 +300,25 @@ append_keys_cte(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
 			append_param(sb, key->types[c], false);
 			appendStringInfo(&sb->buf, " AS %s, ", kcols->names[c]);
 		}
+		if (with_pivot)
+		{
+			append_param(sb, JSONBOID, false);
+			appendStringInfoString(&sb->buf, " AS pivot, ");
+		}
 		appendStringInfoString(&sb->buf, "1::pg_catalog.int8 AS ord)");
 		return;
 	}
 	appendStringInfoString(&sb->buf, "* FROM ROWS FROM (");
-	for (c = 0; c < key->ncols; c++)
+	for (c = 0; c < key->ncols + (with_pivot ? 1 : 0); c++)
 	{
 		appendStringInfoString(&sb->buf, c ? ", pg_catalog.unnest(" : "pg_catalog.unnest(");
-		append_param(sb, key->types[c], true);
+		append_param(sb, c < key->ncols ? key->types[c] : JSONBOID, true);
 		appendStringInfoChar(&sb->buf, ')');
 	}
 	appendStringInfoString(&sb->buf, ") WITH ORDINALITY AS k(");
 	for (c = 0; c < key->ncols; c++)
 		appendStringInfo(&sb->buf, "%s, ", kcols->names[c]);
-	appendStringInfoString(&sb->buf, "ord))");
+	appendStringInfoString(&sb->buf, with_pivot ? "pivot, ord))" : "ord))");
 }
 
 /*
@@ -370,7 +399,7 @@ build_fk_on_target_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
 	if (shape != SHAPE_NONE)
 	{
 		appendStringInfoString(&sb->buf, ",\n     ");
-		append_keys_cte(sb, rel, shape, kcols);
+		append_keys_cte(sb, rel, shape, kcols, false);
 	}
 	appendStringInfo(&sb->buf, ",\n     w AS (UPDATE %s t SET ", rel->target.qualified);
 	for (c = 0; c < fk->ncols; c++)
@@ -442,7 +471,7 @@ build_belongs_to_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
 	if (op == RELOP_SET_LINK)
 	{
 		appendStringInfoString(&sb->buf, ",\n     ");
-		append_keys_cte(sb, rel, shape, kcols);
+		append_keys_cte(sb, rel, shape, kcols, false);
 		appendStringInfoString(&sb->buf, ",\n     ");
 		append_targets_cte(sb, rel, shape, kcols, tcols);
 	}
@@ -525,7 +554,7 @@ build_junction_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
 	if (shape != SHAPE_NONE)
 	{
 		appendStringInfoString(&sb->buf, ",\n     ");
-		append_keys_cte(sb, rel, shape, kcols);
+		append_keys_cte(sb, rel, shape, kcols, false);
 		appendStringInfoString(&sb->buf, ",\n     ");
 		append_targets_cte(sb, rel, shape, kcols, tcols);
 	}
@@ -863,16 +892,385 @@ order_direction(const char *text)
 }
 
 /*
- * build_statement returns the SQL of operation op on relation rel in the
- * given key shape, and the types of its parameters: first the owner's key
+ * append_pivot_targets_cte: the given targets with their join columns, key
+ * (as json, for results), pivot fields and position; each target once (at
+ * its first position) unless all occurrences are wanted:
+ *
+ *	t AS (SELECT DISTINCT ON (t.ref1) t.ref1 AS t1, <key json> AS key,
+ *			k.pivot, k.ord FROM target t JOIN k ON t.id = k.k1
+ *		  ORDER BY t.ref1, k.ord)
+ */
+static void
+append_pivot_targets_cte(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *kcols,
+						 const ColumnSet *tcols, bool all_occurrences)
+{
+	appendStringInfoString(&sb->buf, "t AS (SELECT ");
+	if (!all_occurrences)
+	{
+		appendStringInfoString(&sb->buf, "DISTINCT ON (");
+		append_column_list(sb, "t", &rel->target_cols);
+		appendStringInfoString(&sb->buf, ") ");
+	}
+	append_select_list(sb, "t", &rel->target_cols, tcols);
+	appendStringInfoString(&sb->buf, ", ");
+	append_key_json(sb, "t", rel->target_key, rel->target_key);
+	appendStringInfo(&sb->buf, " AS key, k.pivot, k.ord FROM %s t JOIN k ON ",
+					 rel->target.qualified);
+	append_columns_eq(sb, "t", rel->target_key, "k", kcols);
+	if (!all_occurrences)
+	{
+		appendStringInfoString(&sb->buf, " ORDER BY ");
+		append_column_list(sb, "t", &rel->target_cols);
+		appendStringInfoString(&sb->buf, ", k.ord");
+	}
+	appendStringInfoChar(&sb->buf, ')');
+}
+
+/* append_pivot_record: "CROSS JOIN LATERAL jsonb_populate_record(NULL::junction, t.pivot) p" */
+static void
+append_pivot_record(SqlBuilder *sb, RelationInfo *rel)
+{
+	appendStringInfo(&sb->buf,
+					 " CROSS JOIN LATERAL pg_catalog.jsonb_populate_record(NULL::%s, t.pivot) AS p",
+					 rel->junction.qualified);
+}
+
+/* append_field_given: "pg_catalog.jsonb_exists(t.pivot, 'field')" */
+static void
+append_field_given(SqlBuilder *sb, const char *field)
+{
+	appendStringInfo(&sb->buf, "pg_catalog.jsonb_exists(t.pivot, %s::pg_catalog.text)",
+					 quote_literal_cstr(field));
+}
+
+/*
+ * append_pair_match: "j.js1 = o.o1 AND j.jt1 = t.t1", the junction row of
+ * the owner and a target.
+ */
+static void
+append_pair_match(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *ocols,
+				  const ColumnSet *tcols)
+{
+	append_columns_eq(sb, "j", &rel->junction_source_cols, "o", ocols);
+	appendStringInfoString(&sb->buf, " AND ");
+	append_columns_eq(sb, "j", &rel->junction_target_cols, "t", tcols);
+}
+
+/*
+ * append_pivot_insert: link the owner to the targets of t, with the given
+ * pivot fields, skipping linked pairs unless duplicates:
+ *
+ *	i AS (INSERT INTO junction (js1, jt1, f1) SELECT o.o1, t.t1, p.f1
+ *		  FROM o, t CROSS JOIN LATERAL jsonb_populate_record(...) AS p
+ *		  WHERE NOT EXISTS (SELECT FROM junction j WHERE <pair>)
+ *		  ON CONFLICT DO NOTHING RETURNING jt1 AS t1)
+ */
+static void
+append_pivot_insert(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec,
+					const char *name, const ColumnSet *ocols, const ColumnSet *tcols,
+					bool duplicates)
+{
+	const ColumnSet *pv = &rel->pivot_cols;
+	int			c;
+
+	appendStringInfo(&sb->buf, "%s AS (INSERT INTO %s AS j (", name, rel->junction.qualified);
+	append_column_list(sb, NULL, &rel->junction_source_cols);
+	appendStringInfoString(&sb->buf, ", ");
+	append_column_list(sb, NULL, &rel->junction_target_cols);
+	for (c = 0; c < pv->ncols; c++)
+		if (spec->pivot_fields & (1U << c))
+			appendStringInfo(&sb->buf, ", %s", quote_identifier(pv->names[c]));
+	appendStringInfoString(&sb->buf, ") SELECT ");
+	append_column_list(sb, "o", ocols);
+	appendStringInfoString(&sb->buf, ", ");
+	append_column_list(sb, "t", tcols);
+	for (c = 0; c < pv->ncols; c++)
+		if (spec->pivot_fields & (1U << c))
+		{
+			appendStringInfoString(&sb->buf, ", ");
+			append_column(sb, "p", pv->names[c]);
+		}
+	appendStringInfoString(&sb->buf, " FROM o, t");
+	append_pivot_record(sb, rel);
+	if (!duplicates)
+	{
+		appendStringInfo(&sb->buf, " WHERE NOT EXISTS (SELECT FROM %s j WHERE ",
+						 rel->junction.qualified);
+		append_pair_match(sb, rel, ocols, tcols);
+		appendStringInfoString(&sb->buf, ") ON CONFLICT DO NOTHING");
+	}
+	appendStringInfoString(&sb->buf, " RETURNING ");
+	append_select_list(sb, "j", &rel->junction_target_cols, tcols);
+	appendStringInfoChar(&sb->buf, ')');
+}
+
+/*
+ * append_pivot_update: set the given pivot fields of the owner's links to
+ * the targets of t; with only_changed, only links whose fields differ:
+ *
+ *	u AS (UPDATE junction j SET f1 = CASE WHEN <f1 given> THEN p.f1 ELSE j.f1 END
+ *		  FROM o, t CROSS JOIN LATERAL jsonb_populate_record(...) AS p
+ *		  WHERE <pair> AND ((<f1 given> AND (j.f1 IS NULL) <> (p.f1 IS NULL)
+ *		  OR NOT j.f1 = p.f1)) ...) RETURNING j.jt1 AS t1)
+ */
+static void
+append_pivot_update(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec,
+					const ColumnSet *ocols, const ColumnSet *tcols, bool only_changed)
+{
+	const ColumnSet *pv = &rel->pivot_cols;
+	int			c;
+	bool		first = true;
+
+	appendStringInfo(&sb->buf, "u AS (UPDATE %s j SET ", rel->junction.qualified);
+	for (c = 0; c < pv->ncols; c++)
+	{
+		if (!(spec->pivot_fields & (1U << c)))
+			continue;
+		appendStringInfo(&sb->buf, "%s%s = CASE WHEN ", first ? "" : ", ",
+						 quote_identifier(pv->names[c]));
+		append_field_given(sb, pv->names[c]);
+		appendStringInfoString(&sb->buf, " THEN ");
+		append_column(sb, "p", pv->names[c]);
+		appendStringInfoString(&sb->buf, " ELSE ");
+		append_column(sb, "j", pv->names[c]);
+		appendStringInfoString(&sb->buf, " END");
+		first = false;
+	}
+	appendStringInfoString(&sb->buf, " FROM o, t");
+	append_pivot_record(sb, rel);
+	appendStringInfoString(&sb->buf, " WHERE ");
+	append_pair_match(sb, rel, ocols, tcols);
+	if (only_changed)
+	{
+		first = true;
+		appendStringInfoString(&sb->buf, " AND (");
+		for (c = 0; c < pv->ncols; c++)
+		{
+			if (!(spec->pivot_fields & (1U << c)))
+				continue;
+			appendStringInfoString(&sb->buf, first ? "(" : " OR (");
+			append_field_given(sb, pv->names[c]);
+			appendStringInfoString(&sb->buf, " AND ");
+			append_values_differ(sb, "j", "p", pv->names[c], pv->types[c]);
+			appendStringInfoChar(&sb->buf, ')');
+			first = false;
+		}
+		appendStringInfoChar(&sb->buf, ')');
+	}
+	appendStringInfoString(&sb->buf, " RETURNING ");
+	append_select_list(sb, "j", &rel->junction_target_cols, tcols);
+	appendStringInfoChar(&sb->buf, ')');
+}
+
+/*
+ * append_keys_of: the keys of t's targets that a CTE w returned, in the
+ * order given, as a jsonb array ([] when none):
+ *
+ *	pg_catalog.COALESCE((SELECT pg_catalog.jsonb_agg(t.key ORDER BY t.ord)
+ *		FROM t WHERE EXISTS (SELECT FROM w WHERE w.t1 = t.t1)), '[]')
+ */
+static void
+append_keys_of(SqlBuilder *sb, RelationInfo *rel, const char *cte, const ColumnSet *tcols)
+{
+	appendStringInfo(&sb->buf,
+					 "COALESCE((SELECT pg_catalog.jsonb_agg(t.key ORDER BY t.ord) FROM t WHERE EXISTS (SELECT FROM %s WHERE ",
+					 cte);
+	append_columns_eq(sb, cte, tcols, "t", tcols);
+	appendStringInfoString(&sb->buf, ")), '[]'::pg_catalog.jsonb)");
+}
+
+/*
+ * append_unlinked_keys: the keys of the targets a CTE d unlinked, by key
+ * (for unlinking that was not given a list):
+ *
+ *	COALESCE((SELECT pg_catalog.jsonb_agg(<key json> ORDER BY t.id)
+ *		FROM (SELECT DISTINCT t1 FROM d) d JOIN target t ON t.ref1 = d.t1), '[]')
+ */
+static void
+append_unlinked_keys(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *tcols)
+{
+	appendStringInfoString(&sb->buf, "COALESCE((SELECT pg_catalog.jsonb_agg(");
+	append_key_json(sb, "t", rel->target_key, rel->target_key);
+	appendStringInfoString(&sb->buf, " ORDER BY ");
+	append_column_list(sb, "t", rel->target_key);
+	appendStringInfoString(&sb->buf, ") FROM (SELECT DISTINCT ");
+	append_column_list(sb, NULL, tcols);
+	appendStringInfo(&sb->buf, " FROM d) d JOIN %s t ON ", rel->target.qualified);
+	append_columns_eq(sb, "t", &rel->target_cols, "d", tcols);
+	appendStringInfoString(&sb->buf, "), '[]'::pg_catalog.jsonb)");
+}
+
+/*
+ * build_pivot_statement: the pivot operations of SPEC §4 on a
+ * many_to_many relation, each one statement (the caller holds the owner's
+ * lock, see relorm_lock_owner):
+ *
+ *	WITH o AS (...), k AS (... with pivot ...), t AS (...),
+ *	attach:  i AS (<insert>)
+ *	detach:  d AS (DELETE FROM junction j USING o, t WHERE <pair> RETURNING ...)
+ *	         (all, SHAPE_NONE: USING o WHERE j.js1 = o.o1)
+ *	sync:    d AS (DELETE ... of links not in t), i AS (<insert>), u AS (<update>)
+ *	toggle:  d AS (DELETE ... of linked pairs in t), i AS (<insert> of the others)
+ *	update_pivot: u AS (<update>)
+ *	SELECT EXISTS (SELECT FROM o), <first missing key position>,
+ *		   pg_catalog.jsonb_build_object('attached', ..., 'detached', ..., ...)
+ *
+ * The CTEs of one statement see the same snapshot and touch disjoint rows
+ * (the insert only pairs that are not linked, the delete and update only
+ * pairs that are), so they never step on each other.
+ */
+static void
+build_pivot_statement(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec)
+{
+	ColumnSet  *ocols = generic_columns(&rel->source_cols, "o");
+	ColumnSet  *kcols = generic_columns(rel->target_key, "k");
+	ColumnSet  *tcols = generic_columns(&rel->target_cols, "t");
+	KeyShapeKind shape = spec->shape;
+	const char *junction = rel->junction.qualified;
+
+	appendStringInfoString(&sb->buf, "WITH ");
+	append_owner_cte(sb, rel, ocols);
+	if (shape != SHAPE_NONE)
+	{
+		appendStringInfoString(&sb->buf, ",\n     ");
+		append_keys_cte(sb, rel, shape, kcols, true);
+		appendStringInfoString(&sb->buf, ",\n     ");
+		append_pivot_targets_cte(sb, rel, kcols, tcols,
+								 spec->op == RELOP_ATTACH && spec->option);
+	}
+	switch (spec->op)
+	{
+		case RELOP_ATTACH:
+			appendStringInfoString(&sb->buf, ",\n     ");
+			append_pivot_insert(sb, rel, spec, "i", ocols, tcols, spec->option);
+			break;
+		case RELOP_DETACH:
+			appendStringInfo(&sb->buf, ",\n     d AS (DELETE FROM %s j USING o", junction);
+			if (shape != SHAPE_NONE)
+				appendStringInfoString(&sb->buf, ", t");
+			appendStringInfoString(&sb->buf, " WHERE ");
+			if (shape != SHAPE_NONE)
+				append_pair_match(sb, rel, ocols, tcols);
+			else
+				append_columns_eq(sb, "j", &rel->junction_source_cols, "o", ocols);
+			appendStringInfoString(&sb->buf, " RETURNING ");
+			append_select_list(sb, "j", &rel->junction_target_cols, tcols);
+			appendStringInfoChar(&sb->buf, ')');
+			break;
+		case RELOP_SYNC:
+			if (spec->option)	/* detaching */
+			{
+				appendStringInfo(&sb->buf, ",\n     d AS (DELETE FROM %s j USING o WHERE ",
+								 junction);
+				append_columns_eq(sb, "j", &rel->junction_source_cols, "o", ocols);
+				if (shape != SHAPE_NONE)
+				{
+					appendStringInfoString(&sb->buf, " AND NOT EXISTS (SELECT FROM t WHERE ");
+					append_columns_eq(sb, "j", &rel->junction_target_cols, "t", tcols);
+					appendStringInfoChar(&sb->buf, ')');
+				}
+				appendStringInfoString(&sb->buf, " RETURNING ");
+				append_select_list(sb, "j", &rel->junction_target_cols, tcols);
+				appendStringInfoChar(&sb->buf, ')');
+			}
+			if (shape != SHAPE_NONE)
+			{
+				appendStringInfoString(&sb->buf, ",\n     ");
+				append_pivot_insert(sb, rel, spec, "i", ocols, tcols, false);
+				if (spec->pivot_fields != 0)
+				{
+					appendStringInfoString(&sb->buf, ",\n     ");
+					append_pivot_update(sb, rel, spec, ocols, tcols, true);
+				}
+			}
+			break;
+		case RELOP_TOGGLE:
+			appendStringInfo(&sb->buf, ",\n     d AS (DELETE FROM %s j USING o, t WHERE ",
+							 junction);
+			append_pair_match(sb, rel, ocols, tcols);
+			appendStringInfoString(&sb->buf, " RETURNING ");
+			append_select_list(sb, "j", &rel->junction_target_cols, tcols);
+			appendStringInfoString(&sb->buf, "),\n     ");
+			append_pivot_insert(sb, rel, spec, "i", ocols, tcols, false);
+			break;
+		case RELOP_UPDATE_PIVOT:
+			appendStringInfoString(&sb->buf, ",\n     ");
+			append_pivot_update(sb, rel, spec, ocols, tcols, false);
+			break;
+		default:
+			elog(ERROR, "not a pivot operation: %d", (int) spec->op);
+	}
+
+	appendStringInfoString(&sb->buf, "\nSELECT EXISTS (SELECT FROM o),\n       ");
+	if (shape == SHAPE_NONE)
+		appendStringInfoString(&sb->buf, "NULL::pg_catalog.int8");
+	else
+	{
+		appendStringInfo(&sb->buf,
+						 "(SELECT k.ord FROM k WHERE NOT EXISTS (SELECT FROM %s t WHERE ",
+						 rel->target.qualified);
+		append_columns_eq(sb, "t", rel->target_key, "k", kcols);
+		appendStringInfoString(&sb->buf, ") ORDER BY k.ord LIMIT 1)");
+	}
+	appendStringInfoString(&sb->buf, ",\n       pg_catalog.jsonb_build_object(");
+	switch (spec->op)
+	{
+		case RELOP_ATTACH:
+			appendStringInfoString(&sb->buf, "'attached', ");
+			append_keys_of(sb, rel, "i", tcols);
+			break;
+		case RELOP_DETACH:
+			appendStringInfoString(&sb->buf, "'detached', ");
+			if (shape == SHAPE_NONE)
+				append_unlinked_keys(sb, rel, tcols);
+			else
+				append_keys_of(sb, rel, "d", tcols);
+			break;
+		case RELOP_SYNC:
+			appendStringInfoString(&sb->buf, "'attached', ");
+			if (shape != SHAPE_NONE)
+				append_keys_of(sb, rel, "i", tcols);
+			else
+				appendStringInfoString(&sb->buf, "'[]'::pg_catalog.jsonb");
+			appendStringInfoString(&sb->buf, ", 'detached', ");
+			if (spec->option)
+				append_unlinked_keys(sb, rel, tcols);
+			else
+				appendStringInfoString(&sb->buf, "'[]'::pg_catalog.jsonb");
+			appendStringInfoString(&sb->buf, ", 'updated', ");
+			if (shape != SHAPE_NONE && spec->pivot_fields != 0)
+				append_keys_of(sb, rel, "u", tcols);
+			else
+				appendStringInfoString(&sb->buf, "'[]'::pg_catalog.jsonb");
+			break;
+		case RELOP_TOGGLE:
+			appendStringInfoString(&sb->buf, "'attached', ");
+			append_keys_of(sb, rel, "i", tcols);
+			appendStringInfoString(&sb->buf, ", 'detached', ");
+			append_keys_of(sb, rel, "d", tcols);
+			break;
+		default:				/* RELOP_UPDATE_PIVOT */
+			appendStringInfoString(&sb->buf, "'updated', ");
+			append_keys_of(sb, rel, "u", tcols);
+			break;
+	}
+	appendStringInfoChar(&sb->buf, ')');
+}
+
+/*
+ * build_statement returns the SQL of the statement `spec` describes on
+ * relation rel, and the types of its parameters: first the owner's key
  * columns, then the target key columns (scalars for SHAPE_ONE, arrays for
- * SHAPE_MANY, none for SHAPE_NONE).
+ * SHAPE_MANY, none for SHAPE_NONE), then for pivot operations the pivot
+ * fields of each target (jsonb, or jsonb[]).
  */
 char *
-build_statement(RelationInfo *rel, RelOp op, KeyShapeKind shape,
+build_statement(RelationInfo *rel, const StatementSpec *spec,
 				Oid *argtypes, int *nargs)
 {
 	SqlBuilder	sb;
+	RelOp		op = spec->op;
+	KeyShapeKind shape = spec->shape;
 
 	memset(&sb, 0, sizeof(sb));
 	initStringInfo(&sb.buf);
@@ -898,6 +1296,13 @@ build_statement(RelationInfo *rel, RelOp op, KeyShapeKind shape,
 			break;
 		case RELOP_RELATION_IDS:
 			build_relation_ids(&sb, rel);
+			break;
+		case RELOP_ATTACH:
+		case RELOP_DETACH:
+		case RELOP_SYNC:
+		case RELOP_TOGGLE:
+		case RELOP_UPDATE_PIVOT:
+			build_pivot_statement(&sb, rel, spec);
 			break;
 		default:
 			elog(ERROR, "unrecognized relorm operation %d", (int) op);

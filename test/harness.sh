@@ -68,6 +68,9 @@ SERVER_SETTINGS=(
     "full_page_writes = off"
     "listen_addresses = ''"          # Unix socket only, in our own temp dir
     "log_line_prefix = '%m [%p] %q%a '"
+    # the pivot test counts statements per call with pg_stat_statements
+    "shared_preload_libraries = 'pg_stat_statements'"
+    "pg_stat_statements.track = 'all'"
 )
 
 # State filled in as we go; cleanup() looks at it.
