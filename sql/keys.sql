@@ -97,6 +97,14 @@ SELECT relorm_add('item', 'tags', 1, '1.5'::jsonb);
 :e
 SELECT relorm_add('item', 'tags', 1, 99999999999::bigint);
 :e
+-- a fractional number names no integer key (no rounding), in any form
+SELECT relorm_add('item', 'tags', 1, 2.6);
+:e
+SELECT relorm_add('item', 'tags', 1, 2.6::float8);
+:e
+-- a two-dimensional array is not a list of keys
+SELECT relorm_add('item', 'tags', 1, ARRAY[ARRAY[2]]);
+:e
 SELECT relorm_add('item', 'tags', 1, true);
 :e
 SELECT relorm_add('item', 'tags', 1, now());

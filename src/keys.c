@@ -265,7 +265,7 @@ collect(KeyBuilder *kb, Datum value, Oid type, bool top)
 		int			n;
 		int			i;
 
-		if (!top)
+		if (!top || ARR_NDIM(array) > 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s%s: nested arrays cannot identify rows", kb->what, where(kb))));
@@ -511,6 +511,12 @@ coerce_value(KeyBuilder *kb, int col, Datum value, Oid type)
 		else if (type == UNKNOWNOID || type == CSTRINGOID ||
 				 TypeCategory(getBaseType(type)) == TYPCATEGORY_STRING)
 			co->mode = COERCE_INPUT;
+		else if (getBaseType(type) == NUMERICOID || getBaseType(type) == FLOAT4OID ||
+				 getBaseType(type) == FLOAT8OID)
+		{
+			/* read its text, as for jsonb numbers: 2.6 names no integer key */
+			co->mode = COERCE_INPUT;
+		}
 		else
 		{
 			Param	   *param = makeNode(Param);

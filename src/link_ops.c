@@ -700,11 +700,37 @@ operation_sql_impl(FunctionCallInfo fcinfo)
 	}
 	else if (strcmp(operation, "relation_ids") == 0)
 		appendStringInfoString(&buf, statement_text(rel, RELOP_RELATION_IDS, SHAPE_ONE));
+	else if (strcmp(operation, "attach") == 0 || strcmp(operation, "detach") == 0 ||
+			 strcmp(operation, "sync") == 0 || strcmp(operation, "toggle") == 0 ||
+			 strcmp(operation, "update_pivot") == 0)
+	{
+		StatementSpec spec;
+		Oid			argtypes[3 * RELORM_MAX_KEY_COLUMNS];
+		int			nargs;
+
+		if (rel->kind != RELORM_MANY_TO_MANY)
+			wrong_kind(rel, psprintf("relorm_%s", operation),
+					   "Pivot operations are for many_to_many relations.");
+		spec = statement_spec(operation[0] == 'a' ? RELOP_ATTACH :
+							  operation[0] == 'd' ? RELOP_DETACH :
+							  operation[0] == 's' ? RELOP_SYNC :
+							  operation[0] == 't' ? RELOP_TOGGLE : RELOP_UPDATE_PIVOT,
+							  operation[0] == 'u' ? SHAPE_ONE : shape);
+		/* the statement for every pivot field given; sync detaching */
+		spec.pivot_fields = operation[0] == 'd' ? 0
+			: (rel->pivot_cols.ncols >= 32 ? ~0U : (1U << rel->pivot_cols.ncols) - 1);
+		spec.option = operation[0] == 's';
+		if (spec.op == RELOP_UPDATE_PIVOT && spec.pivot_fields == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("relation \"%s\" has no pivot fields to update", rel->name)));
+		appendStringInfoString(&buf, build_statement(rel, &spec, argtypes, &nargs));
+	}
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unrecognized relorm operation \"%s\"", operation),
-				 errhint("Valid operations are add, remove, set, unset, load_one, load_many and relation_ids.")));
+				 errhint("Valid operations are add, remove, set, unset, load_one, load_many, relation_ids, attach, detach, sync, toggle and update_pivot.")));
 	PG_RETURN_TEXT_P(cstring_to_text(buf.data));
 }
 
