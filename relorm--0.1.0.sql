@@ -28,11 +28,57 @@ CREATE TABLE @extschema@.relorm_catalog (
     junction_source_columns pg_catalog.int2[],
     junction_target_columns pg_catalog.int2[],
     options                 pg_catalog.jsonb    NOT NULL,
+    column_names            pg_catalog.text[]   NOT NULL,
     CONSTRAINT relorm_catalog_pkey PRIMARY KEY (source, name),
     CONSTRAINT relorm_catalog_kind_check CHECK (kind OPERATOR(pg_catalog.=) ANY
         (ARRAY['belongs_to', 'has_one', 'has_many', 'many_to_many']::pg_catalog.text[]))
 );
+-- pg_dump dumps the registrations (regclass columns as names); column_names
+-- holds the names of the columns the attribute numbers point at, kept in
+-- step on RENAME COLUMN, so that a restore that numbers columns differently
+-- still finds them.
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.relorm_catalog', '');
 REVOKE ALL ON @extschema@.relorm_catalog FROM PUBLIC;
+
+-- relorm_catalog_restored: rows inserted by SQL rather than by relorm's C
+-- functions (which bypass triggers) come from a restore: find their columns
+-- again by name, as the restored tables may number them differently.
+CREATE FUNCTION @extschema@.relorm_attnums(rel pg_catalog.regclass, names pg_catalog.text[],
+                                           fallback pg_catalog.int2[])
+RETURNS pg_catalog.int2[] LANGUAGE sql STABLE SET search_path = pg_catalog AS $$
+    SELECT CASE WHEN pg_catalog.count(a.attnum) OPERATOR(pg_catalog.=) pg_catalog.cardinality(names)
+                THEN pg_catalog.array_agg(a.attnum ORDER BY u.ord) ELSE fallback END
+      FROM pg_catalog.unnest(names) WITH ORDINALITY AS u(name, ord)
+      JOIN pg_catalog.pg_attribute a
+        ON a.attrelid OPERATOR(pg_catalog.=) rel
+       AND a.attname OPERATOR(pg_catalog.=) u.name
+       AND NOT a.attisdropped
+$$;
+
+CREATE FUNCTION @extschema@.relorm_catalog_restored() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+DECLARE
+    n1 int := pg_catalog.cardinality(NEW.source_columns);
+    n2 int := pg_catalog.cardinality(NEW.target_columns);
+    n3 int := coalesce(pg_catalog.cardinality(NEW.junction_source_columns), 0);
+    n4 int := coalesce(pg_catalog.cardinality(NEW.junction_target_columns), 0);
+BEGIN
+    NEW.source_columns := @extschema@.relorm_attnums(NEW.source,
+        NEW.column_names[1:n1], NEW.source_columns);
+    NEW.target_columns := @extschema@.relorm_attnums(NEW.target,
+        NEW.column_names[n1 + 1:n1 + n2], NEW.target_columns);
+    IF NEW.junction IS NOT NULL THEN
+        NEW.junction_source_columns := @extschema@.relorm_attnums(NEW.junction,
+            NEW.column_names[n1 + n2 + 1:n1 + n2 + n3], NEW.junction_source_columns);
+        NEW.junction_target_columns := @extschema@.relorm_attnums(NEW.junction,
+            NEW.column_names[n1 + n2 + n3 + 1:n1 + n2 + n3 + n4], NEW.junction_target_columns);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER relorm_catalog_restored BEFORE INSERT ON @extschema@.relorm_catalog
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.relorm_catalog_restored();
 GRANT SELECT ON @extschema@.relorm_catalog TO PUBLIC;
 
 -- relorm_relations: everything registered, with column names.
@@ -205,3 +251,12 @@ LANGUAGE C SECURITY INVOKER;
 
 CREATE EVENT TRIGGER relorm_sql_drop ON sql_drop
     EXECUTE FUNCTION @extschema@.relorm_sql_drop_trigger();
+
+-- Stored column names follow RENAME COLUMN (see column_names above).
+CREATE FUNCTION @extschema@.relorm_rename_trigger()
+RETURNS event_trigger AS 'MODULE_PATHNAME', 'relorm_rename_trigger'
+LANGUAGE C SECURITY INVOKER;
+
+CREATE EVENT TRIGGER relorm_rename ON ddl_command_end
+    WHEN TAG IN ('ALTER TABLE', 'ALTER FOREIGN TABLE')
+    EXECUTE FUNCTION @extschema@.relorm_rename_trigger();

@@ -56,18 +56,6 @@
 
 #include "relorm.h"
 
-/* Columns of relorm_catalog, in the order of the install script. */
-#define Anum_catalog_source				1
-#define Anum_catalog_name				2
-#define Anum_catalog_kind				3
-#define Anum_catalog_target				4
-#define Anum_catalog_junction			5
-#define Anum_catalog_source_columns		6
-#define Anum_catalog_target_columns		7
-#define Anum_catalog_junction_source	8
-#define Anum_catalog_junction_target	9
-#define Anum_catalog_options			10
-#define Natts_catalog					10
 
 #define CATALOG_TABLE_NAME	"relorm_catalog"
 #define CATALOG_INDEX_NAME	"relorm_catalog_pkey"
@@ -102,7 +90,8 @@ static RelationInfo *build_relation_info(Oid source, const char *name);
 static void fill_table_info(TableInfo *table, Oid relid);
 static void fill_options(RelationOptions *options, Jsonb *jb);
 static void fill_pivot_columns(RelationInfo *info);
-static void columnset_from_array(ColumnSet *cols, Oid relid, Datum array);
+static void columnset_from_array(ColumnSet *cols, Oid relid, Datum array,
+								 Datum *names, int *next);
 static void retire(RelationInfo *info);
 
 /*
@@ -394,6 +383,9 @@ build_relation_info(Oid source, const char *name)
 	MemoryContext old;
 	RelationInfo *info;
 	char	   *kind;
+	Datum	   *names;
+	int			nnames;
+	int			next = 0;
 
 	catalog = table_open(relorm_catalog_relid(false), AccessShareLock);
 	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_OIDEQ,
@@ -431,20 +423,25 @@ build_relation_info(Oid source, const char *name)
 		info->junction.relid = DatumGetObjectId(values[Anum_catalog_junction - 1]);
 	relorm_lock_relation_tables(info, AccessShareLock);
 
+	deconstruct_array(DatumGetArrayTypeP(values[Anum_catalog_column_names - 1]),
+					  TEXTOID, -1, false, TYPALIGN_INT, &names, NULL, &nnames);
 	fill_table_info(&info->source, source);
 	fill_table_info(&info->target, info->target.relid);
 	columnset_from_array(&info->source_cols, source,
-						 values[Anum_catalog_source_columns - 1]);
+						 values[Anum_catalog_source_columns - 1], names, &next);
 	columnset_from_array(&info->target_cols, info->target.relid,
-						 values[Anum_catalog_target_columns - 1]);
+						 values[Anum_catalog_target_columns - 1], names, &next);
 	if (info->kind == RELORM_MANY_TO_MANY)
 	{
 		fill_table_info(&info->junction, info->junction.relid);
 		columnset_from_array(&info->junction_source_cols, info->junction.relid,
-							 values[Anum_catalog_junction_source - 1]);
+							 values[Anum_catalog_junction_source - 1], names, &next);
 		columnset_from_array(&info->junction_target_cols, info->junction.relid,
-							 values[Anum_catalog_junction_target - 1]);
+							 values[Anum_catalog_junction_target - 1], names, &next);
 	}
+	if (next != nnames)
+		elog(ERROR, "relorm catalog row of relation \"%s\" has %d column names for %d columns",
+			 name, nnames, next);
 	fill_options(&info->options, DatumGetJsonbP(values[Anum_catalog_options - 1]));
 	if (info->kind == RELORM_MANY_TO_MANY)
 		fill_pivot_columns(info);
@@ -606,9 +603,18 @@ columnset_fill(ColumnSet *cols, Oid relid)
 	}
 }
 
-/* columnset_from_array fills cols from an int2[] of attribute numbers. */
+/*
+ * columnset_from_array fills cols from an int2[] of attribute numbers and
+ * the names stored with them (names[*next...]).
+ *
+ * The names are kept in step with the attribute numbers by the
+ * ddl_command_end trigger on RENAME COLUMN, so they differ only after
+ * pg_restore has created a table whose columns are numbered differently
+ * (columns dropped before the dump leave gaps that a restore closes).
+ * Then the name is right and finds the column.
+ */
 static void
-columnset_from_array(ColumnSet *cols, Oid relid, Datum array)
+columnset_from_array(ColumnSet *cols, Oid relid, Datum array, Datum *names, int *next)
 {
 	ArrayType  *arr = DatumGetArrayTypeP(array);
 	Datum	   *elems;
@@ -620,7 +626,22 @@ columnset_from_array(ColumnSet *cols, Oid relid, Datum array)
 		elog(ERROR, "relorm catalog holds %d key columns", n);
 	cols->ncols = n;
 	for (i = 0; i < n; i++)
+	{
+		char	   *stored = TextDatumGetCString(names[(*next)++]);
+		char	   *current = get_attname(relid, DatumGetInt16(elems[i]), true);
+
 		cols->attnums[i] = DatumGetInt16(elems[i]);
+		if (current == NULL || strcmp(current, stored) != 0)
+		{
+			cols->attnums[i] = get_attnum(relid, stored);
+			if (cols->attnums[i] <= 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("relorm relation metadata does not match column \"%s\" of table \"%s\"",
+								stored, get_rel_name(relid)),
+						 errhint("Drop the relation with relorm_drop_relation and register it again.")));
+		}
+	}
 	columnset_fill(cols, relid);
 }
 

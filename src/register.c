@@ -34,6 +34,7 @@
 #include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/indexing.h"
+#include "catalog/namespace.h"
 #include "catalog/objectaddress.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
@@ -60,9 +61,8 @@ PG_FUNCTION_INFO_V1(relorm_has_many);
 PG_FUNCTION_INFO_V1(relorm_many_to_many);
 PG_FUNCTION_INFO_V1(relorm_drop_relation);
 PG_FUNCTION_INFO_V1(relorm_sql_drop_trigger);
+PG_FUNCTION_INFO_V1(relorm_rename_trigger);
 
-/* Columns of relorm_catalog (see catalog.c). */
-#define Natts_catalog 10
 
 /* A foreign-key constraint found between two tables. */
 typedef struct ForeignKey
@@ -628,6 +628,40 @@ catalog_changed(void)
 	CommandCounterIncrement();
 }
 
+/*
+ * row_column_names: the names of a catalog row's columns, in the order of
+ * source_columns, target_columns, junction_source_columns,
+ * junction_target_columns.  Stored beside the attribute numbers for
+ * pg_dump (see catalog.c, columnset_from_array).
+ */
+static Datum
+row_column_names(Datum *values, bool *nulls)
+{
+	static const int arrays[4] = {Anum_catalog_source_columns, Anum_catalog_target_columns,
+	Anum_catalog_junction_source, Anum_catalog_junction_target};
+	static const int tables[4] = {Anum_catalog_source, Anum_catalog_target,
+	Anum_catalog_junction, Anum_catalog_junction};
+	Datum		names[4 * RELORM_MAX_KEY_COLUMNS];
+	int			n = 0;
+	int			a;
+
+	for (a = 0; a < 4; a++)
+	{
+		Datum	   *attnums;
+		int			count;
+		int			i;
+
+		if (nulls[arrays[a] - 1])
+			continue;
+		deconstruct_array(DatumGetArrayTypeP(values[arrays[a] - 1]), INT2OID, 2, true,
+						  TYPALIGN_SHORT, &attnums, NULL, &count);
+		for (i = 0; i < count && n < lengthof(names); i++)
+			names[n++] = CStringGetTextDatum(get_attname(DatumGetObjectId(values[tables[a] - 1]),
+														 DatumGetInt16(attnums[i]), false));
+	}
+	return PointerGetDatum(construct_array(names, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
 /* catalog_insert stores a resolved registration. */
 static void
 catalog_insert(Registration *r)
@@ -638,22 +672,23 @@ catalog_insert(Registration *r)
 	HeapTuple	tuple;
 
 	memset(nulls, false, sizeof(nulls));
-	values[0] = ObjectIdGetDatum(r->source);
-	values[1] = CStringGetTextDatum(r->name);
-	values[2] = CStringGetTextDatum(relation_kind_name(r->kind));
-	values[3] = ObjectIdGetDatum(r->target);
-	values[4] = ObjectIdGetDatum(r->junction);
-	nulls[4] = !OidIsValid(r->junction);
-	values[5] = int2_array(&r->source_cols);
-	values[6] = int2_array(&r->target_cols);
+	values[Anum_catalog_source - 1] = ObjectIdGetDatum(r->source);
+	values[Anum_catalog_name - 1] = CStringGetTextDatum(r->name);
+	values[Anum_catalog_kind - 1] = CStringGetTextDatum(relation_kind_name(r->kind));
+	values[Anum_catalog_target - 1] = ObjectIdGetDatum(r->target);
+	values[Anum_catalog_junction - 1] = ObjectIdGetDatum(r->junction);
+	nulls[Anum_catalog_junction - 1] = !OidIsValid(r->junction);
+	values[Anum_catalog_source_columns - 1] = int2_array(&r->source_cols);
+	values[Anum_catalog_target_columns - 1] = int2_array(&r->target_cols);
 	if (r->kind == RELORM_MANY_TO_MANY)
 	{
-		values[7] = int2_array(&r->junction_source_cols);
-		values[8] = int2_array(&r->junction_target_cols);
+		values[Anum_catalog_junction_source - 1] = int2_array(&r->junction_source_cols);
+		values[Anum_catalog_junction_target - 1] = int2_array(&r->junction_target_cols);
 	}
 	else
-		nulls[7] = nulls[8] = true;
-	values[9] = JsonbPGetDatum(r->options);
+		nulls[Anum_catalog_junction_source - 1] = nulls[Anum_catalog_junction_target - 1] = true;
+	values[Anum_catalog_options - 1] = JsonbPGetDatum(r->options);
+	values[Anum_catalog_column_names - 1] = row_column_names(values, nulls);
 
 	tuple = heap_form_tuple(RelationGetDescr(catalog), values, nulls);
 	CatalogTupleInsert(catalog, tuple);
@@ -989,7 +1024,7 @@ forget_inverse(Relation catalog, Oid source, const char *inverse, const char *na
 
 	if (partner == NULL)
 		return;
-	options = DatumGetJsonbP(heap_getattr(partner, 10, RelationGetDescr(catalog), &isnull));
+	options = DatumGetJsonbP(heap_getattr(partner, Anum_catalog_options, RelationGetDescr(catalog), &isnull));
 	back = getKeyJsonValueFromContainer(&options->root, "inverse", 7, NULL);
 	if (back == NULL || back->type != jbvString ||
 		strlen(name) != back->val.string.len ||
@@ -997,8 +1032,8 @@ forget_inverse(Relation catalog, Oid source, const char *inverse, const char *na
 		return;
 	memset(replace, false, sizeof(replace));
 	memset(nulls, false, sizeof(nulls));
-	replace[9] = true;
-	values[9] = DirectFunctionCall2(jsonb_delete, JsonbPGetDatum(options),
+	replace[Anum_catalog_options - 1] = true;
+	values[Anum_catalog_options - 1] = DirectFunctionCall2(jsonb_delete, JsonbPGetDatum(options),
 									CStringGetTextDatum("inverse"));
 	partner = heap_modify_tuple(partner, RelationGetDescr(catalog), values, nulls, replace);
 	CatalogTupleUpdate(catalog, &partner->t_self, partner);
@@ -1027,11 +1062,11 @@ drop_relation_impl(FunctionCallInfo fcinfo)
 	tuple = catalog_find(catalog, source, name);
 	if (tuple == NULL)
 		relorm_relation_not_found(source, name);
-	options = DatumGetJsonbP(heap_getattr(tuple, 10, RelationGetDescr(catalog), &isnull));
+	options = DatumGetJsonbP(heap_getattr(tuple, Anum_catalog_options, RelationGetDescr(catalog), &isnull));
 	inverse = getKeyJsonValueFromContainer(&options->root, "inverse", 7, NULL);
 	if (inverse != NULL && inverse->type == jbvString)
 		forget_inverse(catalog,
-					   DatumGetObjectId(heap_getattr(tuple, 4, RelationGetDescr(catalog), &isnull)),
+					   DatumGetObjectId(heap_getattr(tuple, Anum_catalog_target, RelationGetDescr(catalog), &isnull)),
 					   pnstrdup(inverse->val.string.val, inverse->val.string.len),
 					   name);
 	CatalogTupleDelete(catalog, &tuple->t_self);
@@ -1152,26 +1187,86 @@ relorm_sql_drop_trigger(PG_FUNCTION_ARGS)
 		DroppedObject *match;
 
 		heap_deform_tuple(tuple, desc, values, nulls);
-		match = dropped_match(dropped, ndropped, DatumGetObjectId(values[0]),
-							  values[5], nulls[5]);
+		match = dropped_match(dropped, ndropped, DatumGetObjectId(values[Anum_catalog_source - 1]),
+							  values[Anum_catalog_source_columns - 1], nulls[Anum_catalog_source_columns - 1]);
 		if (!match)
-			match = dropped_match(dropped, ndropped, DatumGetObjectId(values[3]),
-								  values[6], nulls[6]);
-		if (!match && !nulls[4])
+			match = dropped_match(dropped, ndropped, DatumGetObjectId(values[Anum_catalog_target - 1]),
+								  values[Anum_catalog_target_columns - 1], nulls[Anum_catalog_target_columns - 1]);
+		if (!match && !nulls[Anum_catalog_junction - 1])
 		{
-			match = dropped_match(dropped, ndropped, DatumGetObjectId(values[4]),
-								  values[7], nulls[7]);
+			match = dropped_match(dropped, ndropped, DatumGetObjectId(values[Anum_catalog_junction - 1]),
+								  values[Anum_catalog_junction_source - 1], nulls[Anum_catalog_junction_source - 1]);
 			if (!match)
-				match = dropped_match(dropped, ndropped, DatumGetObjectId(values[4]),
-									  values[8], nulls[8]);
+				match = dropped_match(dropped, ndropped, DatumGetObjectId(values[Anum_catalog_junction - 1]),
+									  values[Anum_catalog_junction_target - 1], nulls[Anum_catalog_junction_target - 1]);
 		}
 		if (!match)
 			continue;
 		ereport(NOTICE,
 				(errmsg("dropping relorm relation \"%s\" because %s %s was dropped",
-						TextDatumGetCString(values[1]),
+						TextDatumGetCString(values[Anum_catalog_name - 1]),
 						match->attnum ? "column" : "table", match->identity)));
 		CatalogTupleDelete(catalog, &tuple->t_self);
+		changed = true;
+	}
+	systable_endscan(scan);
+	table_close(catalog, NoLock);
+	if (changed)
+		catalog_changed();
+	PG_RETURN_NULL();
+}
+
+/*
+ * relorm_rename_trigger, on ddl_command_end of ALTER TABLE: after RENAME
+ * COLUMN, the stored column names of the relations involving the table
+ * follow (relations themselves work by attribute number anyway).
+ */
+Datum
+relorm_rename_trigger(PG_FUNCTION_ARGS)
+{
+	EventTriggerData *trigdata;
+	RenameStmt *stmt;
+	Oid			relid;
+	Oid			catalog_relid;
+	Relation	catalog;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	bool		changed = false;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		elog(ERROR, "relorm_rename_trigger: not fired by event trigger manager");
+	trigdata = (EventTriggerData *) fcinfo->context;
+	if (!IsA(trigdata->parsetree, RenameStmt))
+		PG_RETURN_NULL();
+	stmt = (RenameStmt *) trigdata->parsetree;
+	if (stmt->renameType != OBJECT_COLUMN || stmt->relation == NULL)
+		PG_RETURN_NULL();
+	catalog_relid = relorm_catalog_relid(true);
+	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	if (!OidIsValid(catalog_relid) || !OidIsValid(relid))
+		PG_RETURN_NULL();
+
+	catalog = table_open(catalog_relid, RowExclusiveLock);
+	scan = systable_beginscan(catalog, InvalidOid, false, NULL, 0, NULL);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		TupleDesc	desc = RelationGetDescr(catalog);
+		Datum		values[Natts_catalog];
+		bool		nulls[Natts_catalog];
+		bool		replace[Natts_catalog];
+		HeapTuple	updated;
+
+		heap_deform_tuple(tuple, desc, values, nulls);
+		if (DatumGetObjectId(values[Anum_catalog_source - 1]) != relid &&
+			DatumGetObjectId(values[Anum_catalog_target - 1]) != relid &&
+			(nulls[Anum_catalog_junction - 1] ||
+			 DatumGetObjectId(values[Anum_catalog_junction - 1]) != relid))
+			continue;
+		memset(replace, false, sizeof(replace));
+		replace[Anum_catalog_column_names - 1] = true;
+		values[Anum_catalog_column_names - 1] = row_column_names(values, nulls);
+		updated = heap_modify_tuple(tuple, desc, values, nulls, replace);
+		CatalogTupleUpdate(catalog, &updated->t_self, updated);
 		changed = true;
 	}
 	systable_endscan(scan);

@@ -30,6 +30,20 @@
 /* The most columns a key (or a foreign key) may have, as in PostgreSQL. */
 #define RELORM_MAX_KEY_COLUMNS INDEX_MAX_KEYS
 
+/* Columns of relorm_catalog, in the order of the install script. */
+#define Anum_catalog_source				1
+#define Anum_catalog_name				2
+#define Anum_catalog_kind				3
+#define Anum_catalog_target				4
+#define Anum_catalog_junction			5
+#define Anum_catalog_source_columns		6
+#define Anum_catalog_target_columns		7
+#define Anum_catalog_junction_source	8
+#define Anum_catalog_junction_target	9
+#define Anum_catalog_options			10
+#define Anum_catalog_column_names		11
+#define Natts_catalog					11
+
 /* The kinds of relations, in the order of SPEC §2. */
 typedef enum RelationKind
 {

@@ -53,6 +53,7 @@ APT_PACKAGES=(
 # line here plus its function.
 SUITES=(
     regress     # sql/*.sql vs expected/*.out (and ISOLATION specs, if any)
+    dump        # test/dump_restore.sh: registrations survive pg_dump/restore
     # tap       # test/t/*.pl via prove (add libipc-run-perl to APT_PACKAGES)
     # bench     # benchmark smoke run
 )
@@ -330,6 +331,11 @@ suite_regress() {
     show_file "regression diffs" "$ROOT/regression.diffs"
     show_file "isolation diffs" "$ROOT/output_iso/regression.diffs"
     return 1
+}
+
+# Registrations survive pg_dump and a restore that renumbers columns.
+suite_dump() {
+    "$ROOT/test/dump_restore.sh"
 }
 
 # Run every suite even if an earlier one failed; summarize at the end.
