@@ -9,7 +9,7 @@
 EXTENSION   = relorm
 MODULE_big  = relorm
 OBJS        = src/relorm.o src/catalog.o src/register.o src/keys.o \
-              src/sqlbuild.o src/exec.o src/link_ops.o src/pivot_ops.o
+              src/sqlbuild.o src/exec.o src/link_ops.o src/pivot_ops.o src/query.o src/query_ops.o
 DATA        = relorm--0.1.0.sql
 PGFILEDESC  = "relorm - relations between tables as first-class SQL"
 

@@ -181,7 +181,8 @@ RETURNS anyelement AS 'MODULE_PATHNAME', 'relorm_load_one_typed'
 LANGUAGE C STABLE SECURITY INVOKER;
 
 CREATE FUNCTION @extschema@.relorm_load_many(
-    source pg_catalog.regclass, relation pg_catalog.text, owner "any")
+    source pg_catalog.regclass, relation pg_catalog.text, owner "any",
+    query pg_catalog.jsonb DEFAULT '{}')
 RETURNS SETOF pg_catalog.json AS 'MODULE_PATHNAME', 'relorm_load_many'
 LANGUAGE C STABLE SECURITY INVOKER ROWS 100;
 
@@ -193,6 +194,75 @@ LANGUAGE C STABLE SECURITY INVOKER ROWS 100;
 CREATE FUNCTION @extschema@.relorm_relation_ids(
     source pg_catalog.regclass, relation pg_catalog.text, owner "any")
 RETURNS pg_catalog.jsonb AS 'MODULE_PATHNAME', 'relorm_relation_ids'
+LANGUAGE C STABLE SECURITY INVOKER;
+
+-- Querying across relations (SPEC §5).  Each call is one statement.  The
+-- typed forms (first argument NULL::table) return rows of that table and
+-- take every argument (no defaults), so calls are never ambiguous.
+
+CREATE FUNCTION @extschema@.relorm_select(
+    source pg_catalog.regclass, query pg_catalog.jsonb DEFAULT '{}')
+RETURNS SETOF pg_catalog.json AS 'MODULE_PATHNAME', 'relorm_select'
+LANGUAGE C STABLE SECURITY INVOKER ROWS 100;
+
+CREATE FUNCTION @extschema@.relorm_select(
+    hint anyelement, source pg_catalog.regclass, query pg_catalog.jsonb)
+RETURNS SETOF anyelement AS 'MODULE_PATHNAME', 'relorm_select_typed'
+LANGUAGE C STABLE SECURITY INVOKER ROWS 100;
+
+CREATE FUNCTION @extschema@.relorm_query_related(
+    source pg_catalog.regclass, relation pg_catalog.text, owner "any",
+    query pg_catalog.jsonb DEFAULT '{}')
+RETURNS SETOF pg_catalog.json AS 'MODULE_PATHNAME', 'relorm_query_related'
+LANGUAGE C STABLE SECURITY INVOKER ROWS 100;
+
+CREATE FUNCTION @extschema@.relorm_query_related(
+    hint anyelement, source pg_catalog.regclass, relation pg_catalog.text, owner "any",
+    query pg_catalog.jsonb)
+RETURNS SETOF anyelement AS 'MODULE_PATHNAME', 'relorm_query_related_typed'
+LANGUAGE C STABLE SECURITY INVOKER ROWS 100;
+
+CREATE FUNCTION @extschema@.relorm_count_related(
+    source pg_catalog.regclass, relation pg_catalog.text, owner "any",
+    "where" pg_catalog.jsonb DEFAULT NULL)
+RETURNS pg_catalog.int8 AS 'MODULE_PATHNAME', 'relorm_count_related'
+LANGUAGE C STABLE SECURITY INVOKER;
+
+CREATE FUNCTION @extschema@.relorm_exists_related(
+    source pg_catalog.regclass, relation pg_catalog.text, owner "any",
+    "where" pg_catalog.jsonb DEFAULT NULL)
+RETURNS pg_catalog.bool AS 'MODULE_PATHNAME', 'relorm_exists_related'
+LANGUAGE C STABLE SECURITY INVOKER;
+
+CREATE FUNCTION @extschema@.relorm_chain(
+    source pg_catalog.regclass, path pg_catalog.text, query pg_catalog.jsonb DEFAULT '{}')
+RETURNS SETOF pg_catalog.json AS 'MODULE_PATHNAME', 'relorm_chain'
+LANGUAGE C STABLE SECURITY INVOKER ROWS 100;
+
+CREATE FUNCTION @extschema@.relorm_chain(
+    hint anyelement, source pg_catalog.regclass, path pg_catalog.text, query pg_catalog.jsonb)
+RETURNS SETOF anyelement AS 'MODULE_PATHNAME', 'relorm_chain_typed'
+LANGUAGE C STABLE SECURITY INVOKER ROWS 100;
+
+CREATE FUNCTION @extschema@.relorm_where_exists(
+    source pg_catalog.regclass, relation pg_catalog.text, "where" pg_catalog.jsonb DEFAULT NULL)
+RETURNS SETOF pg_catalog.json AS 'MODULE_PATHNAME', 'relorm_where_exists'
+LANGUAGE C STABLE SECURITY INVOKER ROWS 100;
+
+CREATE FUNCTION @extschema@.relorm_where_exists(
+    hint anyelement, source pg_catalog.regclass, relation pg_catalog.text,
+    "where" pg_catalog.jsonb)
+RETURNS SETOF anyelement AS 'MODULE_PATHNAME', 'relorm_where_exists_typed'
+LANGUAGE C STABLE SECURITY INVOKER ROWS 100;
+
+CREATE FUNCTION @extschema@.relorm_join(
+    source pg_catalog.regclass, relation pg_catalog.text, query pg_catalog.jsonb DEFAULT '{}')
+RETURNS SETOF pg_catalog.json AS 'MODULE_PATHNAME', 'relorm_join'
+LANGUAGE C STABLE SECURITY INVOKER ROWS 100;
+
+-- relorm_sql(source, query): the statement relorm_select runs.
+CREATE FUNCTION @extschema@.relorm_sql(source pg_catalog.regclass, query pg_catalog.jsonb)
+RETURNS pg_catalog.text AS 'MODULE_PATHNAME', 'relorm_query_sql'
 LANGUAGE C STABLE SECURITY INVOKER;
 
 -- Pivot operations (SPEC §4, Laravel Orion).  targets may also be

@@ -733,6 +733,59 @@ relorm_relation_names(Oid source)
 	return buf.data;
 }
 
+/*
+ * relorm_find_relation is relorm_lookup_relation for a name that may not
+ * be a relation: NULL if (source, name) is not registered.
+ */
+RelationInfo *
+relorm_find_relation(Oid source, const char *name)
+{
+	Relation	catalog;
+	ScanKeyData keys[2];
+	SysScanDesc scan;
+	bool		found;
+
+	if (strlen(name) >= NAMEDATALEN)
+		return NULL;
+	catalog = table_open(relorm_catalog_relid(false), AccessShareLock);
+	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(source));
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_TEXTEQ, CStringGetTextDatum(name));
+	scan = systable_beginscan(catalog, relorm_catalog_index_relid(), true, NULL, 2, keys);
+	found = HeapTupleIsValid(systable_getnext(scan));
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+	return found ? relorm_lookup_relation(source, name) : NULL;
+}
+
+/*
+ * relorm_relations_of lists the names (char *) of the relations registered
+ * on source.
+ */
+List *
+relorm_relations_of(Oid source)
+{
+	Relation	catalog;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	List	   *names = NIL;
+
+	catalog = table_open(relorm_catalog_relid(false), AccessShareLock);
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(source));
+	scan = systable_beginscan(catalog, relorm_catalog_index_relid(), true, NULL, 1, &key);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		bool		isnull;
+
+		names = lappend(names, TextDatumGetCString(heap_getattr(tuple, Anum_catalog_name,
+																RelationGetDescr(catalog),
+																&isnull)));
+	}
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+	return names;
+}
+
 /* relation_kind_name is the kind's name as registered: "belongs_to", ... */
 const char *
 relation_kind_name(RelationKind kind)

@@ -17,11 +17,17 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/typcache.h"
 #include "common/hashfn.h"
 #include "utils/elog.h"
-#include "utils/fmgrprotos.h"
+#include "utils/hsearch.h"
 #include "utils/memutils.h"
+#include "utils/fmgrprotos.h"
 
 #include "relorm.h"
 
@@ -212,4 +218,189 @@ relorm_bind_keys(Datum *values, int next, const KeyList *keys,
 		values[next++] = shape == SHAPE_ONE ? keys->values[c][0]
 			: keys_column_array(keys, c);
 	return next;
+}
+
+/*
+ * relorm_row_from_result forms a row of the target's type from a result row whose
+ * column 1 is the "found" flag and the rest are the target's columns.
+ */
+HeapTuple
+relorm_row_from_result(TupleDesc rowdesc, HeapTuple result, TupleDesc resultdesc)
+{
+	Datum	   *values = palloc(sizeof(Datum) * rowdesc->natts);
+	bool	   *nulls = palloc(sizeof(bool) * rowdesc->natts);
+	int			src = 2;
+	int			a;
+
+	for (a = 0; a < rowdesc->natts; a++)
+	{
+		if (TupleDescAttr(rowdesc, a)->attisdropped)
+		{
+			values[a] = (Datum) 0;
+			nulls[a] = true;
+			continue;
+		}
+		values[a] = SPI_getbinval(result, resultdesc, src++, &nulls[a]);
+	}
+	return heap_form_tuple(rowdesc, values, nulls);
+}
+
+/* how many rows a load fetches from its cursor at a time */
+#define FETCH_BATCH_ROWS 1000
+
+/*
+ * relorm_result_store sets up the tuplestore a set-returning function
+ * returns (materialize mode): rows of `rowtype` for the typed forms, else
+ * one json column.
+ */
+ResultStore *
+relorm_result_store(FunctionCallInfo fcinfo, Oid rowtype)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ResultStore *result = palloc0(sizeof(ResultStore));
+	MemoryContext old;
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		(rsinfo->allowedModes & SFRM_Materialize) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("set-valued function called in context that cannot accept a set")));
+
+	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	result->typed = OidIsValid(rowtype);
+	if (result->typed)
+		result->desc = lookup_rowtype_tupdesc_copy(rowtype, -1);
+	else
+	{
+		result->desc = CreateTemplateTupleDesc(1);
+		TupleDescInitEntry(result->desc, 1, "json", JSONOID, -1, 0);
+	}
+	result->store = tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
+										  false, work_mem);
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult = result->store;
+	rsinfo->setDesc = result->desc;
+	MemoryContextSwitchTo(old);
+	return result;
+}
+
+/*
+ * relorm_fetch_into reads a cursor in batches into the result store, so
+ * memory stays bounded however many rows there are (the tuplestore spills
+ * to disk past work_mem), and closes it.  Column 1 of each row is the json,
+ * or for typed results a "found" flag followed by the row's columns; rows
+ * whose column 1 is NULL or false are skipped (they stand for an owner
+ * without related rows).  Returns the rows read, skipped ones included.
+ */
+uint64
+relorm_fetch_into(ResultStore *result, Portal portal)
+{
+	uint64		seen = 0;
+
+	for (;;)
+	{
+		uint64		i;
+
+		SPI_cursor_fetch(portal, true, FETCH_BATCH_ROWS);
+		if (SPI_processed == 0)
+			break;
+		seen += SPI_processed;
+		for (i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	row = SPI_tuptable->vals[i];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		isnull;
+			Datum		d = SPI_getbinval(row, desc, 1, &isnull);
+
+			if (isnull || (result->typed && !DatumGetBool(d)))
+				continue;
+			if (result->typed)
+				tuplestore_puttuple(result->store,
+									relorm_row_from_result(result->desc, row, desc));
+			else
+				tuplestore_putvalues(result->store, result->desc, &d, &isnull);
+		}
+		SPI_freetuptable(SPI_tuptable);
+	}
+	SPI_cursor_close(portal);
+	return seen;
+}
+
+/*
+ * Plans of compiled queries (query.c), kept per SQL text: the text holds
+ * the query's shape (names, operators, parameter types), the values are
+ * parameters, so a repeated shape reuses its plan.  A text that no longer
+ * resolves (a table renamed) is simply not produced again; the cache is
+ * emptied when it grows past QUERY_PLAN_LIMIT, at the start of an
+ * outermost call (relorm_query_plans_reap), when nobody is using a plan.
+ */
+#define QUERY_PLAN_LIMIT 256
+
+typedef struct QueryPlanEntry
+{
+	uint64		hash;			/* hash key */
+	char	   *sql;
+	SPIPlanPtr	plan;
+} QueryPlanEntry;
+
+static HTAB *query_plans = NULL;
+static MemoryContext QueryPlanContext = NULL;
+
+/* relorm_query_plans_reap frees the query plans if there are too many. */
+void
+relorm_query_plans_reap(void)
+{
+	HASH_SEQ_STATUS status;
+	QueryPlanEntry *entry;
+
+	if (query_plans == NULL || hash_get_num_entries(query_plans) < QUERY_PLAN_LIMIT)
+		return;
+	hash_seq_init(&status, query_plans);
+	while ((entry = hash_seq_search(&status)) != NULL)
+		SPI_freeplan(entry->plan);
+	hash_destroy(query_plans);
+	MemoryContextReset(QueryPlanContext);
+	query_plans = NULL;
+}
+
+/*
+ * relorm_query_plan returns the kept plan of a compiled query, preparing
+ * it on first use.  Must run inside SPI.
+ */
+SPIPlanPtr
+relorm_query_plan(const char *sql, int nargs, Oid *argtypes)
+{
+	uint64		hash = hash_bytes_extended((const unsigned char *) sql, strlen(sql), 0);
+	QueryPlanEntry *entry;
+	bool		found;
+	SPIPlanPtr	plan;
+
+	if (query_plans == NULL)
+	{
+		HASHCTL		ctl;
+
+		if (QueryPlanContext == NULL)
+			QueryPlanContext = AllocSetContextCreate(TopMemoryContext, "relorm query plans",
+													 ALLOCSET_SMALL_SIZES);
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(uint64);
+		ctl.entrysize = sizeof(QueryPlanEntry);
+		ctl.hcxt = QueryPlanContext;
+		query_plans = hash_create("relorm query plans", 64, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	entry = hash_search(query_plans, &hash, HASH_FIND, NULL);
+	if (entry != NULL && strcmp(entry->sql, sql) == 0)
+		return entry->plan;
+
+	plan = SPI_prepare(sql, nargs, argtypes);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql, SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_keepplan failed");
+	/* a hash collision keeps the old plan (it may be in use) and the new */
+	entry = hash_search(query_plans, &hash, HASH_ENTER, &found);
+	entry->sql = MemoryContextStrdup(QueryPlanContext, sql);
+	entry->plan = plan;
+	return plan;
 }

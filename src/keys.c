@@ -156,6 +156,20 @@ keys_from_argument(FunctionCallInfo fcinfo, int argno,
 }
 
 /*
+ * keys_from_jsonb reads keys from a jsonb value (a scalar, an object of
+ * key columns, or an array of these), e.g. the "of" of a chain query.
+ */
+KeyList *
+keys_from_jsonb(Jsonb *jb, const ColumnSet *columns, const char *what)
+{
+	KeyBuilder	kb;
+
+	keybuilder_init(&kb, columns, what);
+	collect_jsonb(&kb, jb, true);
+	return keybuilder_finish(&kb, false);
+}
+
+/*
  * is_pivot_map: a jsonb object whose values are all objects is the
  * {"key": {pivot fields}, ...} form of the pivot operations (SPEC §4); an
  * object with scalar values is an id map.

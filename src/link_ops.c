@@ -24,7 +24,7 @@
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
-#include "relorm.h"
+#include "query.h"
 
 PG_FUNCTION_INFO_V1(relorm_add);
 PG_FUNCTION_INFO_V1(relorm_remove);
@@ -38,8 +38,6 @@ PG_FUNCTION_INFO_V1(relorm_operation_sql);
 PG_FUNCTION_INFO_V1(relorm_associate);
 PG_FUNCTION_INFO_V1(relorm_dissociate);
 
-/* how many rows a load fetches from its cursor at a time */
-#define LOAD_BATCH_ROWS 1000
 
 /*
  * open_relation reads the (source, relation) arguments at argno, argno+1
@@ -331,31 +329,6 @@ check_hint_type(FunctionCallInfo fcinfo, RelationInfo *rel)
 }
 
 /*
- * row_from_result forms a row of the target's type from a result row whose
- * column 1 is the "found" flag and the rest are the target's columns.
- */
-static HeapTuple
-row_from_result(TupleDesc rowdesc, HeapTuple result, TupleDesc resultdesc)
-{
-	Datum	   *values = palloc(sizeof(Datum) * rowdesc->natts);
-	bool	   *nulls = palloc(sizeof(bool) * rowdesc->natts);
-	int			src = 2;
-	int			a;
-
-	for (a = 0; a < rowdesc->natts; a++)
-	{
-		if (TupleDescAttr(rowdesc, a)->attisdropped)
-		{
-			values[a] = (Datum) 0;
-			nulls[a] = true;
-			continue;
-		}
-		values[a] = SPI_getbinval(result, resultdesc, src++, &nulls[a]);
-	}
-	return heap_form_tuple(rowdesc, values, nulls);
-}
-
-/*
  * load_one: the related row of a to-one relation, as json or as a row of
  * the target's type.  argbase is 1 for the typed form.
  */
@@ -405,7 +378,7 @@ load_one(FunctionCallInfo fcinfo, bool typed)
 			MemoryContext spi = MemoryContextSwitchTo(caller);
 			TupleDesc	rowdesc = lookup_rowtype_tupdesc_copy(rel->target.rowtype, -1);
 
-			result = HeapTupleGetDatum(row_from_result(rowdesc, row, desc));
+			result = HeapTupleGetDatum(relorm_row_from_result(rowdesc, row, desc));
 			MemoryContextSwitchTo(spi);
 			isnull = false;
 		}
@@ -466,23 +439,13 @@ static Datum
 load_many(FunctionCallInfo fcinfo, bool typed)
 {
 	int			argbase = typed ? 1 : 0;
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	RelationInfo *rel;
 	KeyList    *owner;
 	Datum		values[RELORM_MAX_KEY_COLUMNS];
-	TupleDesc	tupdesc;
-	Tuplestorestate *store;
-	MemoryContext old;
-	Portal		portal;
-	uint64		seen = 0;
+	ResultStore *result;
+	uint64		seen;
 	StatementSpec spec = statement_spec(typed ? RELOP_LOAD_MANY_ROW : RELOP_LOAD_MANY,
 										SHAPE_ONE);
-
-	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
-		(rsinfo->allowedModes & SFRM_Materialize) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("set-valued function called in context that cannot accept a set")));
 
 	rel = open_relation(fcinfo, argbase);
 	if (!relation_kind_is_to_many(rel->kind))
@@ -493,53 +456,21 @@ load_many(FunctionCallInfo fcinfo, bool typed)
 	owner = keys_from_argument(fcinfo, argbase + 2,
 							   require_key(rel->owner_key, &rel->source),
 							   "owner", true);
-
-	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	if (typed)
-		tupdesc = lookup_rowtype_tupdesc_copy(rel->target.rowtype, -1);
-	else
+	/* with a query: relorm_query_related */
+	if (!typed && PG_NARGS() > 3 && !PG_ARGISNULL(3))
 	{
-		tupdesc = CreateTemplateTupleDesc(1);
-		TupleDescInitEntry(tupdesc, 1, "relorm_load_many", JSONOID, -1, 0);
+		Jsonb	   *query = PG_GETARG_JSONB_P(3);
+
+		if (!JB_ROOT_IS_OBJECT(query) || JB_ROOT_COUNT(query) > 0)
+			return load_many_query(fcinfo, rel, owner, query);
 	}
-	store = tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
-								  false, work_mem);
-	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = store;
-	rsinfo->setDesc = tupdesc;
-	MemoryContextSwitchTo(old);
+
+	result = relorm_result_store(fcinfo, typed ? rel->target.rowtype : InvalidOid);
 
 	SPI_connect();
 	relorm_bind_keys(values, 0, owner, SHAPE_ONE);
-	portal = SPI_cursor_open(NULL,
-							 relorm_plan(rel, &spec),
-							 values, NULL, true);
-	for (;;)
-	{
-		uint64		i;
-
-		SPI_cursor_fetch(portal, true, LOAD_BATCH_ROWS);
-		if (SPI_processed == 0)
-			break;
-		seen += SPI_processed;
-		for (i = 0; i < SPI_processed; i++)
-		{
-			HeapTuple	row = SPI_tuptable->vals[i];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
-			bool		isnull;
-			Datum		d = SPI_getbinval(row, desc, 1, &isnull);
-
-			/* the owner's own row when it has no related rows */
-			if (isnull || (typed && !DatumGetBool(d)))
-				continue;
-			if (typed)
-				tuplestore_puttuple(store, row_from_result(tupdesc, row, desc));
-			else
-				tuplestore_putvalues(store, tupdesc, &d, &isnull);
-		}
-		SPI_freetuptable(SPI_tuptable);
-	}
-	SPI_cursor_close(portal);
+	seen = relorm_fetch_into(result,
+							 SPI_cursor_open(NULL, relorm_plan(rel, &spec), values, NULL, true));
 	SPI_finish();
 
 	if (seen == 0)

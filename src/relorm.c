@@ -41,7 +41,10 @@ void
 relorm_enter(void)
 {
 	if (call_depth == 0)
+	{
 		relorm_metadata_reap();
+		relorm_query_plans_reap();
+	}
 	call_depth++;
 }
 

@@ -26,6 +26,7 @@
 #include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
+#include "utils/tuplestore.h"
 
 /* The most columns a key (or a foreign key) may have, as in PostgreSQL. */
 #define RELORM_MAX_KEY_COLUMNS INDEX_MAX_KEYS
@@ -214,6 +215,8 @@ extern bool relation_kind_is_to_many(RelationKind kind);
 extern void columnset_fill(ColumnSet *cols, Oid relid);
 extern bool table_primary_key(Oid relid, ColumnSet *cols);
 extern char *relorm_relation_names(Oid source);
+extern RelationInfo *relorm_find_relation(Oid source, const char *name);
+extern List *relorm_relations_of(Oid source);
 extern void relorm_relation_not_found(Oid source, const char *name) pg_attribute_noreturn();
 
 /* keys.c */
@@ -222,6 +225,8 @@ extern KeyList *keys_from_argument(FunctionCallInfo fcinfo, int argno,
 								   const char *what, bool single);
 extern char *keys_format(const KeyList *keys, int i);
 extern Datum keys_column_array(const KeyList *keys, int col);
+extern KeyList *keys_from_jsonb(Jsonb *jb, const ColumnSet *columns,
+							   const char *what);
 extern KeyList *keys_with_pivots(FunctionCallInfo fcinfo, int argno,
 								 const ColumnSet *columns, const char *what,
 								 bool single, Jsonb ***pivots);
@@ -233,6 +238,7 @@ extern void append_order_clause(StringInfo buf, const char *alias, Oid relid,
 								Jsonb *order);
 extern const char *order_direction(const char *text);
 extern void relorm_check_comparable(const ColumnSet *l, const ColumnSet *r);
+extern char *relorm_operator(Oid ltype, Oid rtype, int16 strategy);
 
 /* link_ops.c: shared by the operation families */
 extern RelationInfo *open_relation(FunctionCallInfo fcinfo, int argno);
@@ -249,6 +255,21 @@ extern void relorm_plans_free(RelationInfo *rel);
 extern int	relorm_execute(RelationInfo *rel, const StatementSpec *spec,
 						   Datum *values, bool read_only);
 extern void relorm_lock_owner(RelationInfo *rel, const KeyList *owner);
+extern SPIPlanPtr relorm_query_plan(const char *sql, int nargs, Oid *argtypes);
+extern void relorm_query_plans_reap(void);
+
+/* ResultStore: the rows a set-returning function returns. */
+typedef struct ResultStore
+{
+	Tuplestorestate *store;
+	TupleDesc	desc;
+	bool		typed;			/* rows of a table, else one json column */
+} ResultStore;
+
+extern ResultStore *relorm_result_store(FunctionCallInfo fcinfo, Oid rowtype);
+extern uint64 relorm_fetch_into(ResultStore *result, Portal portal);
+extern HeapTuple relorm_row_from_result(TupleDesc rowdesc, HeapTuple result,
+										TupleDesc resultdesc);
 extern int	relorm_bind_keys(Datum *values, int next, const KeyList *keys,
 							 KeyShapeKind shape);
 

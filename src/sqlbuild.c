@@ -114,6 +114,13 @@ relorm_check_comparable(const ColumnSet *l, const ColumnSet *r)
 		(void) operator_for(l->types[c], r->types[c], BTEqualStrategyNumber);
 }
 
+/* relorm_operator: operator_for, for the query compiler (query.c). */
+char *
+relorm_operator(Oid ltype, Oid rtype, int16 strategy)
+{
+	return operator_for(ltype, rtype, strategy);
+}
+
 /* append_param writes the next parameter, "$n::type" or "$n::type[]". */
 static void
 append_param(SqlBuilder *sb, Oid type, bool array)
