@@ -14,7 +14,8 @@ DATA        = relorm--0.1.0.sql
 PGFILEDESC  = "relorm - relations between tables as first-class SQL"
 
 # regression suites, in order (sql/NAME.sql against expected/NAME.out)
-REGRESS      = catalog keys link_ops renames security plans pivot_ops
+REGRESS      = catalog keys link_ops renames security plans pivot_ops \
+               query_select query_filters query_errors
 REGRESS_OPTS = --load-extension=relorm --load-extension=pg_stat_statements
 # isolation specs (test/isolation/specs/NAME.spec), run after REGRESS
 ISOLATION      = metadata_invalidation pivot_races
@@ -36,6 +37,9 @@ all install installcheck:
 	@echo "PGXS not found (PG_CONFIG=$(PG_CONFIG)); run 'make test' or install postgresql-server-dev-15" >&2
 	@exit 1
 endif
+
+# every object depends on the shared headers (PGXS tracks no header deps)
+$(OBJS): src/relorm.h src/query.h
 
 .PHONY: test demo
 test:

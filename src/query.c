@@ -230,11 +230,23 @@ param(QueryCompiler *qc, Oid type, Datum value, bool isnull)
 	if (qc->nparams >= MAX_QUERY_PARAMS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("query has more than %d values", MAX_QUERY_PARAMS)));
+				 errmsg("query has more than %d values", MAX_QUERY_PARAMS),
+				 errhint("Give many values of one column as one list: {\"col\": {\"in\": [...]}}.")));
+	if (qc->nparams == qc->capacity)
+	{
+		qc->capacity = qc->capacity ? qc->capacity * 2 : 16;
+		qc->types = qc->types ? repalloc(qc->types, sizeof(Oid) * qc->capacity)
+			: palloc(sizeof(Oid) * qc->capacity);
+		qc->values = qc->values ? repalloc(qc->values, sizeof(Datum) * qc->capacity)
+			: palloc(sizeof(Datum) * qc->capacity);
+		qc->nulls = qc->nulls ? repalloc(qc->nulls, qc->capacity + 1)
+			: palloc(qc->capacity + 1);
+	}
 	qc->types[qc->nparams] = type;
 	qc->values[qc->nparams] = value;
 	qc->nulls[qc->nparams] = isnull ? 'n' : ' ';
 	qc->nparams++;
+	qc->nulls[qc->nparams] = '\0';
 	return psprintf("$%d::%s", qc->nparams,
 					format_type_extended(type, -1, FORMAT_TYPE_FORCE_QUALIFY));
 }
@@ -1006,17 +1018,23 @@ compile_aggregate(QueryCompiler *qc, Scope *scope, RelationInfo *rel,
 	return NULL;				/* keep compiler quiet */
 }
 
-/* is_aggregate: the item's object asks for an aggregate. */
+/*
+ * is_aggregate: the item's object asks for an aggregate (one only: two
+ * are 22023).
+ */
 static bool
-is_aggregate(JsonbContainer *spec)
+is_aggregate(JsonbContainer *spec, const char *path)
 {
 	static const char *const keys[] = {"count", "exists", "sum", "avg", "min", "max", "string_agg"};
 	int			i;
+	int			n = 0;
 
 	for (i = 0; i < lengthof(keys); i++)
 		if (field(spec, keys[i]) != NULL)
-			return true;
-	return false;
+			n++;
+	if (n > 1)
+		malformed(path, "an aggregate takes one of count, exists, sum, avg, min, max, string_agg");
+	return n == 1;
 }
 
 /*
@@ -1047,6 +1065,9 @@ compile_chain(QueryCompiler *qc, Scope *scope, const char *pathspec,
 	int			c;
 
 	initStringInfo(&from);
+	if (steps[0] == '\0' || steps[0] == '.' || steps[strlen(steps) - 1] == '.' ||
+		strstr(steps, "..") != NULL)
+		malformed(path, "chain needs a path of relations, like \"books.reviews\"");
 	for (step = strtok_r(steps, ".", &save); step; step = strtok_r(NULL, ".", &save))
 	{
 		Scope	   *next;
@@ -1278,7 +1299,7 @@ compile_select(QueryCompiler *qc, Scope *scope, JsonbValue *select, const char *
 						malformed(psprintf("%s.relation", kpath), "relation takes a relation name");
 					rel = require_relation(scope->relid, relname ? jstr(relname) : key);
 					mentioned = lappend(mentioned, rel->name);
-					if (query && is_aggregate(query))
+					if (query && is_aggregate(query, kpath))
 					{
 						Aggregate  *agg = palloc(sizeof(Aggregate));
 

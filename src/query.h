@@ -10,8 +10,8 @@
 
 #include "relorm.h"
 
-/* the most values one query may carry */
-#define MAX_QUERY_PARAMS 1000
+/* the most values one query may carry (PostgreSQL's limit of parameters) */
+#define MAX_QUERY_PARAMS 65535
 
 /* What compile_rows produces. */
 typedef enum RowsMode
@@ -29,9 +29,10 @@ typedef enum RowsMode
 typedef struct QueryCompiler
 {
 	int			nparams;
-	Oid			types[MAX_QUERY_PARAMS];
-	Datum		values[MAX_QUERY_PARAMS];
-	char		nulls[MAX_QUERY_PARAMS];
+	int			capacity;
+	Oid		   *types;
+	Datum	   *values;
+	char	   *nulls;			/* SPI style: 'n' for null, ' ' else */
 	int			next_alias;
 	List	   *forced_order;	/* order for the next compile_rows */
 	char	   *eager_mark;		/* eager relation being expanded */
