@@ -80,7 +80,7 @@ typedef struct OrderItem
 
 static char *compile_rows(QueryCompiler *qc, Scope *scope, const char *from,
 						  List *conditions, JsonbContainer *query, const char *path,
-						  RowsMode mode, int depth, RelationInfo *via);
+						  RowsMode mode, int depth);
 static char *compile_filter(QueryCompiler *qc, Scope *scope, JsonbContainer *filter,
 							const char *path, int depth);
 static char *compile_relation_item(QueryCompiler *qc, Scope *scope, RelationInfo *rel,
@@ -856,6 +856,31 @@ order_sql(List *items, List *names)
 	return buf.data;
 }
 
+/*
+ * query_order_sql: the ORDER BY items of an `order` value over the columns
+ * of relid aliased `alias` (for the relation option "order").
+ */
+char *
+query_order_sql(Oid relid, const char *alias, Jsonb *order)
+{
+	Scope		scope;
+	JsonbValue	v;
+
+	memset(&scope, 0, sizeof(scope));
+	scope.relid = relid;
+	scope.alias = (char *) alias;
+	scope.name = get_rel_name(relid);
+	if (JB_ROOT_IS_SCALAR(order))
+		JsonbExtractScalar(&order->root, &v);
+	else
+	{
+		v.type = jbvBinary;
+		v.val.binary.data = &order->root;
+		v.val.binary.len = VARSIZE(order);
+	}
+	return order_sql(compile_order(&scope, &v, "options.order"), NIL);
+}
+
 /* key_order: order items of a table's primary key (for determinism). */
 static List *
 key_order(Scope *scope)
@@ -1198,7 +1223,7 @@ compile_chain(QueryCompiler *qc, Scope *scope, const char *pathspec,
 			qc->forced_order = chain_order;
 			return compile_rows(qc, rows, inner.data, NIL, &rest->root, path,
 								top ? top_mode : (to_one ? ROWS_OBJECT : ROWS_ARRAY),
-								depth, NULL);
+								depth);
 		}
 	}
 }
@@ -1429,7 +1454,7 @@ compile_relation_item(QueryCompiler *qc, Scope *scope, RelationInfo *rel,
 	}
 	return compile_rows(qc, child, from, list_make1(corr), query, path,
 						relation_kind_is_to_many(rel->kind) ? ROWS_ARRAY : ROWS_OBJECT,
-						depth, rel);
+						depth);
 }
 
 /*
@@ -1438,8 +1463,7 @@ compile_relation_item(QueryCompiler *qc, Scope *scope, RelationInfo *rel,
  */
 static char *
 compile_rows(QueryCompiler *qc, Scope *scope, const char *from, List *conditions,
-			 JsonbContainer *query, const char *path, RowsMode mode, int depth,
-			 RelationInfo *via)
+			 JsonbContainer *query, const char *path, RowsMode mode, int depth)
 {
 	static const char *const allowed[] = {"select", "where", "order", "limit", "offset",
 	"relation", "join", "of", NULL};
@@ -1555,7 +1579,6 @@ compile_rows(QueryCompiler *qc, Scope *scope, const char *from, List *conditions
 		appendStringInfo(&sql, " ORDER BY %s", outer_order);
 	if (limit_sql)
 		appendStringInfo(&sql, " LIMIT %s", limit_sql);
-	(void) via;
 	return sql.data;
 }
 
@@ -1580,7 +1603,7 @@ query_select(QueryCompiler *qc, Oid source, Jsonb *query, bool typed)
 	if (!JB_ROOT_IS_OBJECT(query) || JB_ROOT_IS_SCALAR(query))
 		malformed("$", "a query must be an object");
 	return compile_rows(qc, scope, psprintf("%s %s", qualified(source), scope->alias), NIL,
-						&query->root, "$", typed ? ROWS_TYPED : ROWS_TOP, 0, NULL);
+						&query->root, "$", typed ? ROWS_TYPED : ROWS_TOP, 0);
 }
 
 /*
@@ -1648,7 +1671,7 @@ query_related(QueryCompiler *qc, RelationInfo *rel, const KeyList *owner, Jsonb 
 	}
 	return compile_rows(qc, scope, psprintf("%s %s", rel->target.qualified, scope->alias),
 						list_make1(owner_condition(qc, rel, owner, scope)),
-						&query->root, "$", mode, 0, rel);
+						&query->root, "$", mode, 0);
 }
 
 /*

@@ -237,6 +237,7 @@ extern char *build_statement(RelationInfo *rel, const StatementSpec *spec,
 extern void append_order_clause(StringInfo buf, const char *alias, Oid relid,
 								Jsonb *order);
 extern const char *order_direction(const char *text);
+extern char *query_order_sql(Oid relid, const char *alias, Jsonb *order);
 extern void relorm_check_comparable(const ColumnSet *l, const ColumnSet *r);
 extern char *relorm_operator(Oid ltype, Oid rtype, int16 strategy);
 

@@ -797,78 +797,13 @@ generic_columns(const ColumnSet *like, const char *prefix)
 
 /*
  * append_order_clause writes the ORDER BY items of an `order` value
- * (SPEC §5): ["title", "-year"] or [{"title": "asc"},
- * {"year": "desc nulls last"}], or a single such item.  Column names are
- * checked against the table (42703); directions against the grammar
- * (22023).  Only names of existing columns and fixed keywords reach SQL.
+ * (SPEC §5) over the columns of relid, aliased `alias`; the query
+ * compiler parses and checks it (query.c, query_order_sql).
  */
 void
 append_order_clause(StringInfo buf, const char *alias, Oid relid, Jsonb *order)
 {
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-	int			n = 0;
-	int			depth = 0;
-	char	   *pending_key = NULL;
-
-	it = JsonbIteratorInit(&order->root);
-	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
-	{
-		char	   *column = NULL;
-		const char *direction = "";
-
-		switch (tok)
-		{
-			case WJB_BEGIN_ARRAY:
-			case WJB_BEGIN_OBJECT:
-				if (++depth > 2 || (tok == WJB_BEGIN_ARRAY && depth > 1))
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("order: an item must be a column name or an object {\"column\": \"direction\"}")));
-				continue;
-			case WJB_END_ARRAY:
-			case WJB_END_OBJECT:
-				depth--;
-				continue;
-			case WJB_KEY:
-				pending_key = pnstrdup(v.val.string.val, v.val.string.len);
-				continue;
-			case WJB_VALUE:
-				if (v.type != jbvString)
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("order: the direction of \"%s\" must be a string", pending_key)));
-				column = pending_key;
-				direction = order_direction(pnstrdup(v.val.string.val, v.val.string.len));
-				break;
-			case WJB_ELEM:
-				if (v.type != jbvString)
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("order: an item must be a column name or an object {\"column\": \"direction\"}")));
-				column = pnstrdup(v.val.string.val, v.val.string.len);
-				if (column[0] == '-')
-				{
-					column++;
-					direction = " DESC";
-				}
-				break;
-			default:
-				continue;
-		}
-		if (get_attnum(relid, column) <= 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("column \"%s\" of table \"%s\" does not exist",
-							column, get_rel_name(relid))));
-		appendStringInfo(buf, "%s%s.%s%s", n++ ? ", " : "", alias,
-						 quote_identifier(column), direction);
-	}
-	if (n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("order: at least one column is required")));
+	appendStringInfoString(buf, query_order_sql(relid, alias, order));
 }
 
 /*
