@@ -745,8 +745,20 @@ relorm_find_relation(Oid source, const char *name)
 	SysScanDesc scan;
 	bool		found;
 
+	RelationKey key;
+	RelationEntry *entry;
+
 	if (strlen(name) >= NAMEDATALEN)
 		return NULL;
+
+	/* a valid cached entry answers without reading the catalog */
+	memset(&key, 0, sizeof(key));
+	key.source = source;
+	strlcpy(key.name, name, NAMEDATALEN);
+	entry = hash_search(MetadataHash, &key, HASH_FIND, NULL);
+	if (entry != NULL && entry->info->valid)
+		return relorm_lookup_relation(source, name);
+
 	catalog = table_open(relorm_catalog_relid(false), AccessShareLock);
 	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(source));
 	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_TEXTEQ, CStringGetTextDatum(name));
