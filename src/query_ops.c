@@ -19,6 +19,8 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "catalog/pg_class.h"
+#include "storage/lmgr.h"
 
 #include "query.h"
 
@@ -59,7 +61,20 @@ arg_source(FunctionCallInfo fcinfo, int argno)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("source table must not be null")));
-	return PG_GETARG_OID(argno);
+	{
+		Oid			relid = PG_GETARG_OID(argno);
+		char		relkind;
+
+		/* lock it so it cannot go away while the query is compiled */
+		LockRelationOid(relid, AccessShareLock);
+		relkind = get_rel_relkind(relid);
+		if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE &&
+			relkind != RELKIND_FOREIGN_TABLE)
+			ereport(ERROR,
+					(errcode(relkind == '\0' ? ERRCODE_UNDEFINED_TABLE : ERRCODE_WRONG_OBJECT_TYPE),
+					 errmsg("relation with OID %u is not a table", relid)));
+		return relid;
+	}
 }
 
 /* arg_text: a non-null text argument. */
