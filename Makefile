@@ -5,6 +5,7 @@
 #   make test       install what is missing, build, install, run every suite
 #                   against a throwaway server, stop it (test/harness.sh)
 #   make demo       the same throwaway server and a commented walkthrough
+#   make bench      the same throwaway server and the benchmarks (bench/RESULTS.md)
 
 EXTENSION   = relorm
 MODULE_big  = relorm
@@ -41,9 +42,12 @@ endif
 # every object depends on the shared headers (PGXS tracks no header deps)
 $(OBJS): src/relorm.h src/query.h
 
-.PHONY: test demo
+.PHONY: test demo bench
 test:
 	test/harness.sh test
 
 demo:
 	test/harness.sh demo
+
+bench:
+	test/harness.sh bench

@@ -11,7 +11,8 @@
 -- (one-to-many), questions with categories (many-to-many), a category tree
 -- (self reference), posts with an author and categories, and posts and
 -- categories with composite keys.  Section 8 shows the pivot operations of
--- Laravel Orion on the posts' categories.
+-- Laravel Orion on the posts' categories, section 10 the relation queries
+-- of Orchid ORM.
 -- ==========================================================================
 
 -- Errors print without the long CONTEXT of the statement relorm ran, and
@@ -361,7 +362,119 @@ SELECT * FROM composite.post_categories;
 SELECT relorm_load_many('composite.post', 'categories', p) FROM composite.post p;
 
 -- --------------------------------------------------------------------------
--- 10. The SQL relorm runs.
+-- 10. Querying across relations (Orchid ORM's relation queries).  A query
+--     is a jsonb object: select, where, order, limit, offset.  Each call
+--     runs one statement, however deep the select nests, and returns json
+--     documents (or, in the typed forms, rows).
+-- --------------------------------------------------------------------------
+
+-- Timber gets the two photos that nobody has.
+SELECT relorm_add('users', 'photos', 2, ARRAY[1, 3]);
+
+-- relorm_select: users with their profile (an object, or null) and their
+-- photos (an array, [] when there are none).
+SELECT relorm_select('users',
+    '{"select": ["id", "name", {"profile": {"select": ["gender"]}},
+                 {"photos": {"select": ["url"], "order": ["url"]}}],
+      "order": ["id"]}');
+
+-- Relations nest to any depth, and a table may appear at several depths:
+-- the top of the category tree, its children and their children.
+SELECT relorm_select('category',
+    '{"select": ["name", {"children": {"select": ["name", {"children": {"select": ["name"]}}]}}],
+      "where": {"parent_id": null},
+      "order": ["id"]}');
+
+-- Without select: every column, here of a composite-key post, with its
+-- categories (a relation selected with true has every column too).
+SELECT relorm_select('composite.post', '{"select": ["*", {"categories": true}], "order": ["title"]}');
+
+-- Aggregates over a relation, under an alias: count, exists (with a
+-- filter), string_agg.  An alias can be used in where and order like a
+-- column.
+SELECT relorm_select('question',
+    '{"select": ["title",
+                 {"n_categories": {"relation": "categories", "count": true}},
+                 {"about_birds": {"relation": "categories", "exists": true,
+                                  "where": {"name": "birds"}}},
+                 {"names": {"relation": "categories", "string_agg": ["name", ", "]}}],
+      "where": {"n_categories": {"gte": 1}},
+      "order": ["-n_categories", "id"]}');
+
+-- Filters: a value means equality, an object holds operators (eq, ne, lt,
+-- lte, gt, gte, in, not_in, between, contains, starts_with, ends_with,
+-- like, ilike, is_null), and and / or / not combine filters.
+SELECT relorm_select('category',
+    '{"select": ["name"], "where": {"name": {"in": ["zoo", "birds", "cats"]}}, "order": ["id"]}');
+SELECT relorm_select('photo',
+    '{"select": ["url"],
+      "where": {"url": {"ends_with": ".jpg"}, "not": {"url": {"like": "me%"}}}}');
+
+-- A relation filters through its related rows: exists, some, every, none;
+-- "relation.column" is short for some.
+SELECT relorm_select('category',
+    '{"select": ["name"],
+      "where": {"or": [{"children": {"exists": true}},
+                       {"questions": {"some": {"title": {"starts_with": "Where"}}}}]},
+      "order": ["id"]}');
+SELECT relorm_select('photo', '{"select": ["url"], "where": {"user.name": "Timber"}, "order": ["id"]}');
+
+-- A page: limit and offset cut the rows before the documents are built.
+SELECT relorm_select('photo', '{"select": ["id", "url"], "order": ["url"], "limit": 2, "offset": 1}');
+
+-- The typed form (NULL::table first, every argument given) returns rows.
+SELECT * FROM relorm_select(NULL::category, 'category',
+                            '{"where": {"parent": {"exists": true}}, "order": ["id"]}');
+
+-- relorm_query_related: the owner's related rows shaped by a query
+-- (Orchid's queryRelated), for any kind of relation ...
+SELECT relorm_query_related('question', 'categories', 1,
+    '{"select": ["name", {"parent": {"select": ["name"]}}], "order": ["id"]}');
+SELECT relorm_query_related('post', 'author', 1);
+-- ... how many there are, and whether one matches a filter.
+SELECT q.title,
+       relorm_count_related('question', 'categories', q) AS categories,
+       relorm_exists_related('question', 'categories', q, '{"name": "zoo"}') AS zoo
+  FROM question q ORDER BY q.id;
+
+-- relorm_load_many takes a query as well.
+SELECT relorm_load_many('post', 'categories', 1, '{"select": ["name"], "order": ["name"]}');
+
+-- relorm_chain follows a path of relations from the rows given by "of"
+-- (or chosen by "where") and returns each row at its end once: the
+-- parents of question 1's categories ...
+SELECT relorm_chain('question', 'categories.parent', '{"of": [1], "order": ["id"]}');
+-- ... and the questions that share a category with question 2.
+SELECT relorm_chain('question', 'categories.questions',
+                    '{"of": [2], "select": ["id", "title"], "order": ["id"]}');
+-- where and order name earlier tables' columns with a prefix: the photos of
+-- users whose profile is male.
+SELECT relorm_chain('profile', 'user.photos',
+                    '{"where": {"profile.gender": "male"}, "select": ["url"], "order": ["id"]}');
+
+-- relorm_where_exists: the rows that have a (matching) related row, in no
+-- particular order (here the typed form, sorted by the caller).
+SELECT * FROM relorm_where_exists(NULL::users, 'users', 'photos', '{"url": {"contains": "bears"}}')
+ ORDER BY id;
+
+-- relorm_join: flat rows of the inner join, one per pair; the related
+-- columns are named "relation.column".
+SELECT relorm_join('question', 'categories',
+                   '{"select": ["title", "categories.name"], "order": ["id", "categories.name"]}');
+
+-- relorm_sql(source, query) shows the one statement relorm_select runs.
+-- The query's values are parameters ($1, ...), so the statement is
+-- prepared once for this shape of query and reused with other values.
+\pset format unaligned
+\pset tuples_only on
+SELECT relorm_sql('users',
+    '{"select": ["name", {"photos": {"select": ["url"], "order": ["url"]}}],
+      "where": {"name": "Timber"}}');
+\pset format aligned
+\pset tuples_only off
+
+-- --------------------------------------------------------------------------
+-- 11. The SQL relorm runs.
 -- --------------------------------------------------------------------------
 
 -- relorm_sql(source, relation, operation) shows the one statement an
@@ -380,7 +493,7 @@ SELECT relorm_sql('users', 'photos', 'remove', many => true);
 \pset tuples_only off
 
 -- --------------------------------------------------------------------------
--- 11. Errors.  A failing call changes nothing.  (ON_ERROR_STOP is turned off
+-- 12. Errors.  A failing call changes nothing.  (ON_ERROR_STOP is turned off
 --     around the statements that fail on purpose.)
 -- --------------------------------------------------------------------------
 \set ON_ERROR_STOP 0
@@ -426,7 +539,7 @@ SELECT relorm_has_many('users', 'posts', 'post', foreign_key => ARRAY['author_id
 \set ON_ERROR_STOP 1
 
 -- --------------------------------------------------------------------------
--- 12. Dropping relations.
+-- 13. Dropping relations.
 -- --------------------------------------------------------------------------
 
 -- relorm_drop_relation forgets a relation; tables and data are untouched.

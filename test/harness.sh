@@ -7,6 +7,10 @@
 # Usage:
 #   test/harness.sh test            run every test suite (what `make test` does)
 #   test/harness.sh demo            run the commented walkthrough test/demo.sql
+#   test/harness.sh bench           run the benchmarks (what `make bench` does):
+#                                   bench/run.py writes bench/RESULTS.md and
+#                                   bench/results/ (SCALE, BENCH_* settings:
+#                                   see bench/run.py)
 #   test/harness.sh run CMD [ARG…]  run CMD with PGHOST/PGPORT/PGUSER set, then stop
 #   test/harness.sh shell [CMD…]    print the connection settings and wait for
 #                                   Ctrl-C (with CMD: the same as `run`)
@@ -46,6 +50,8 @@ PGXS_MK="/usr/lib/postgresql/$PG_MAJOR/lib/pgxs/src/makefiles/pgxs.mk"
 APT_PACKAGES=(
     "postgresql-$PG_MAJOR"
     "postgresql-server-dev-$PG_MAJOR"
+    python3         # bench/run.py (standard library only)
+    gnuplot-nox     # bench/run.py's plots
 )
 
 # Test suites run by `test` mode, in order; each name NAME is a function
@@ -55,7 +61,7 @@ SUITES=(
     regress     # sql/*.sql vs expected/*.out (and ISOLATION specs, if any)
     dump        # test/dump_restore.sh: registrations survive pg_dump/restore
     # tap       # test/t/*.pl via prove (add libipc-run-perl to APT_PACKAGES)
-    # bench     # benchmark smoke run
+    bench_smoke # bench/run.py with BENCH_SMOKE=1: every benchmark runs, results agree
 )
 
 FIRST_PORT="${RELORM_PORT:-54329}"
@@ -338,6 +344,12 @@ suite_dump() {
     "$ROOT/test/dump_restore.sh"
 }
 
+# The benchmarks on tiny data, one short round: every pgbench script runs,
+# and relorm and the hand-written SQL give the same results.
+suite_bench_smoke() {
+    BENCH_SMOKE=1 python3 "$ROOT/bench/run.py"
+}
+
 # Run every suite even if an earlier one failed; summarize at the end.
 mode_test() {
     local suite passed=0 failed=0 summary=()
@@ -361,7 +373,7 @@ mode_test() {
 }
 
 # ---------------------------------------------------------------------------
-# 5. Demo, run, shell
+# 5. Demo, bench, run, shell
 # ---------------------------------------------------------------------------
 
 mode_demo() {
@@ -369,6 +381,11 @@ mode_demo() {
     createdb relorm_demo
     # -a echoes the walkthrough's comments and statements with each result.
     psql -X -v ON_ERROR_STOP=1 -d relorm_demo -a -f "$ROOT/test/demo.sql"
+}
+
+# The full benchmark run: bench/RESULTS.md and bench/results/.
+mode_bench() {
+    python3 "$ROOT/bench/run.py"
 }
 
 mode_run() {
@@ -405,7 +422,7 @@ main() {
         shift
     fi
     case "$mode" in
-        test|demo|run|shell) ;;
+        test|demo|bench|run|shell) ;;
         -h|--help|help|"") usage ;;
         *) printf 'harness: unknown mode: %s\n\n' "$mode" >&2; usage ;;
     esac
@@ -413,6 +430,9 @@ main() {
     # Check what we can before the slow steps.
     if [ "$mode" = demo ] && [ ! -f "$ROOT/test/demo.sql" ]; then
         die "demo script not found: $ROOT/test/demo.sql"
+    fi
+    if [ "$mode" = bench ] && [ ! -f "$ROOT/bench/run.py" ]; then
+        die "benchmark driver not found: $ROOT/bench/run.py"
     fi
     if [ "$mode" = run ] && [ "$#" -eq 0 ]; then
         die "usage: $0 run CMD [ARG...]"
