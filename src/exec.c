@@ -231,6 +231,7 @@ relorm_row_from_result(TupleDesc rowdesc, HeapTuple result, TupleDesc resultdesc
 	bool	   *nulls = palloc(sizeof(bool) * rowdesc->natts);
 	int			src = 2;
 	int			a;
+	HeapTuple	tuple;
 
 	for (a = 0; a < rowdesc->natts; a++)
 	{
@@ -242,7 +243,10 @@ relorm_row_from_result(TupleDesc rowdesc, HeapTuple result, TupleDesc resultdesc
 		}
 		values[a] = SPI_getbinval(result, resultdesc, src++, &nulls[a]);
 	}
-	return heap_form_tuple(rowdesc, values, nulls);
+	tuple = heap_form_tuple(rowdesc, values, nulls);
+	pfree(values);
+	pfree(nulls);
+	return tuple;
 }
 
 /* how many rows a load fetches from its cursor at a time */
@@ -315,8 +319,13 @@ relorm_fetch_into(ResultStore *result, Portal portal)
 			if (isnull || (result->typed && !DatumGetBool(d)))
 				continue;
 			if (result->typed)
-				tuplestore_puttuple(result->store,
-									relorm_row_from_result(result->desc, row, desc));
+			{
+				/* the tuplestore copies the row; free ours so memory stays flat */
+				HeapTuple	tuple = relorm_row_from_result(result->desc, row, desc);
+
+				tuplestore_puttuple(result->store, tuple);
+				heap_freetuple(tuple);
+			}
 			else
 				tuplestore_putvalues(result->store, result->desc, &d, &isnull);
 		}
