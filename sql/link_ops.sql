@@ -164,6 +164,29 @@ SELECT relorm_load_many('question', 'categories', 99);
 :e
 SELECT relorm_relation_ids('question', 'categories', 99);
 :e
+-- One target runs a flat statement; when it changes nothing, a check
+-- still tells a missing owner or target (P0002) from a no-op (0), for
+-- every kind.
+SELECT relorm_add('question', 'categories', 1, 99);
+:e
+SELECT relorm_remove('question', 'categories', 1, 99);
+:e
+SELECT relorm_remove('question', 'categories', 42, 1);
+:e
+SELECT relorm_remove('user', 'photos', 42, 1);
+:e
+SELECT relorm_remove('user', 'photos', 1, 99);
+:e
+SELECT relorm_set('user', 'profile', 99, 1);
+:e
+SELECT relorm_set('user', 'profile', 99, NULL);
+:e
+SELECT relorm_set('user', 'photos', 1, 99);
+:e
+SELECT relorm_add('question', 'categories', 1, 1) AS already_linked,
+       relorm_remove('question', 'categories', 1, 4) AS not_linked,
+       relorm_remove('user', 'photos', 2, 1) AS not_this_owners,
+       relorm_set('user', 'profile', 2, NULL) AS already_unset;
 SELECT * FROM question_categories ORDER BY 1, 2;
 SELECT id, user_id FROM photo ORDER BY id;
 -- set on a to-one relation takes one target (22023)

@@ -101,6 +101,16 @@ SELECT relorm_attach('post', 'labels', 5, ARRAY[3, 3], duplicates => true);
 SELECT post_id, tag_id, note FROM post_label ORDER BY id;
 SELECT relorm_detach('post', 'labels', 5, 1);
 SELECT relorm_relation_ids('post', 'labels', 5);
+-- without a unique pair, the statements themselves skip linked pairs:
+-- one target twice links once, and so does a list
+SELECT relorm_attach('post', 'labels', 5, 4, '{"note": "one"}');
+SELECT relorm_attach('post', 'labels', 5, 4);
+SELECT relorm_add('post', 'labels', 5, 4);
+SELECT relorm_add('post', 'labels', 5, ARRAY[4, 5]);
+SELECT relorm_toggle('post', 'labels', 5, 6);
+SELECT post_id, tag_id, note FROM post_label WHERE tag_id >= 4 ORDER BY id;
+-- ... with the owner as a scalar subquery, so that only its links are probed
+SELECT relorm_sql('post', 'labels', 'add', many => true);
 
 -- Composite target keys come back as objects.
 CREATE TABLE ctag (a int, b int, PRIMARY KEY (a, b));
@@ -149,6 +159,17 @@ SELECT relorm_attach('post', 'tags', 5, ARRAY[1, 99999]);
 SELECT relorm_sync('post', 'tags', 5, ARRAY[99999]);
 :e
 SELECT relorm_associate('post', 'comments', 5, 99);
+:e
+-- one target (a flat statement, then a check when it changed nothing)
+SELECT relorm_attach('post', 'tags', 5, 99999);
+:e
+SELECT relorm_attach('post', 'tags', 99999, 1);
+:e
+SELECT relorm_detach('post', 'tags', 5, 99999);
+:e
+SELECT relorm_toggle('post', 'tags', 5, 99999);
+:e
+SELECT relorm_update_pivot('post', 'tags', 99999, 1, '{"weight": 1}');
 :e
 SELECT * FROM tags_of_5;
 -- malformed input (22023)

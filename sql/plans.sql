@@ -1,5 +1,6 @@
 -- Adding one link to an owner that already has 100k links reads none of
--- them: the statement probes the junction's primary key for the one pair.
+-- them: the statement finds the owner and the target by key, and the
+-- insert's ON CONFLICT probes the junction's primary key for the one pair.
 -- (The plan is the generic one the kept prepared statement settles on.)
 CREATE SCHEMA plans;
 SET search_path = plans, public;

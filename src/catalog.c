@@ -90,6 +90,7 @@ static RelationInfo *build_relation_info(Oid source, const char *name);
 static void fill_table_info(TableInfo *table, Oid relid);
 static void fill_options(RelationOptions *options, Jsonb *jb);
 static void fill_pivot_columns(RelationInfo *info);
+static bool junction_pair_unique(RelationInfo *info);
 static void columnset_from_array(ColumnSet *cols, Oid relid, Datum array,
 								 Datum *names, int *next);
 static void retire(RelationInfo *info);
@@ -444,7 +445,10 @@ build_relation_info(Oid source, const char *name)
 			 name, nnames, next);
 	fill_options(&info->options, DatumGetJsonbP(values[Anum_catalog_options - 1]));
 	if (info->kind == RELORM_MANY_TO_MANY)
+	{
 		fill_pivot_columns(info);
+		info->pair_unique = junction_pair_unique(info);
+	}
 
 	/*
 	 * The owner is identified by the source's primary key.  Without one, the
@@ -467,6 +471,75 @@ build_relation_info(Oid source, const char *name)
 	systable_endscan(scan);
 	table_close(catalog, AccessShareLock);
 	return info;
+}
+
+/*
+ * table_unique_index: does a unique index of relid (not partial, no
+ * expressions) have all its key columns among cols - exactly cols, if
+ * exact?  With arbiter, only a valid, immediate index counts: one that
+ * ON CONFLICT uses.
+ */
+bool
+table_unique_index(Oid relid, const ColumnSet *cols, bool exact, bool arbiter)
+{
+	Relation	rel = relation_open(relid, AccessShareLock);
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	bool		found = false;
+
+	foreach(lc, indexes)
+	{
+		HeapTuple	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
+		Form_pg_index index;
+		bool		within;
+		int			i;
+		int			c;
+
+		if (!HeapTupleIsValid(tuple))
+			elog(ERROR, "cache lookup failed for index %u", lfirst_oid(lc));
+		index = (Form_pg_index) GETSTRUCT(tuple);
+		within = index->indisunique && index->indnkeyatts > 0 &&
+			(!exact || index->indnkeyatts == cols->ncols) &&
+			(!arbiter || (index->indimmediate && index->indisvalid)) &&
+			heap_attisnull(tuple, Anum_pg_index_indpred, NULL) &&
+			heap_attisnull(tuple, Anum_pg_index_indexprs, NULL);
+		for (i = 0; within && i < index->indnkeyatts; i++)
+		{
+			within = false;
+			for (c = 0; c < cols->ncols; c++)
+				within |= index->indkey.values[i] == cols->attnums[c];
+		}
+		ReleaseSysCache(tuple);
+		if (within)
+		{
+			found = true;
+			break;
+		}
+	}
+	list_free(indexes);
+	relation_close(rel, AccessShareLock);
+	return found;
+}
+
+/*
+ * junction_pair_unique: does a unique index of the junction, over source
+ * and target columns only, make a second row of one (owner, target) pair
+ * impossible (as the primary key (post_id, tag_id) of the usual junction
+ * does)?  Creating or dropping an index invalidates the junction's relcache
+ * entry, and with it this metadata.
+ */
+static bool
+junction_pair_unique(RelationInfo *info)
+{
+	ColumnSet	pair;
+	int			c;
+
+	pair.ncols = 0;
+	for (c = 0; c < info->junction_source_cols.ncols; c++)
+		pair.attnums[pair.ncols++] = info->junction_source_cols.attnums[c];
+	for (c = 0; c < info->junction_target_cols.ncols && pair.ncols < RELORM_MAX_KEY_COLUMNS; c++)
+		pair.attnums[pair.ncols++] = info->junction_target_cols.attnums[c];
+	return table_unique_index(info->junction.relid, &pair, false, true);
 }
 
 /*

@@ -28,6 +28,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
@@ -674,6 +675,54 @@ keys_format(const KeyList *keys, int i)
 	}
 	appendStringInfoChar(&buf, ')');
 	return buf.data;
+}
+
+/*
+ * value_jsonb is to_jsonb(value) for a value of the given type: to_jsonb
+ * learns its argument's type from the call expression, so give it one.
+ */
+static Jsonb *
+value_jsonb(Oid type, Datum value)
+{
+	FmgrInfo	flinfo;
+
+	fmgr_info(F_TO_JSONB, &flinfo);
+	flinfo.fn_expr = (Node *) makeFuncExpr(F_TO_JSONB, JSONBOID,
+										   list_make1(makeNullConst(type, -1, InvalidOid)),
+										   InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL);
+	return DatumGetJsonbP(FunctionCall1(&flinfo, value));
+}
+
+/*
+ * keys_json returns key i as jsonb, as the statements write keys in
+ * results (append_key_json in sqlbuild.c): the value of a one-column key,
+ * else an object of the key's columns.
+ */
+Jsonb *
+keys_json(const KeyList *keys, int i)
+{
+	const ColumnSet *cols = keys->columns;
+	JsonbParseState *state = NULL;
+	JsonbValue	v;
+	int			c;
+
+	if (cols->ncols == 1)
+		return value_jsonb(cols->types[0], keys->values[0][i]);
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (c = 0; c < cols->ncols; c++)
+	{
+		Jsonb	   *value = value_jsonb(cols->types[c], keys->values[c][i]);
+
+		v.type = jbvString;
+		v.val.string.val = cols->names[c];
+		v.val.string.len = strlen(cols->names[c]);
+		pushJsonbValue(&state, WJB_KEY, &v);
+		v.type = jbvBinary;
+		v.val.binary.data = &value->root;
+		v.val.binary.len = VARSIZE(value) - VARHDRSZ;
+		pushJsonbValue(&state, WJB_VALUE, &v);
+	}
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 }
 
 /*

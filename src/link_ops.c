@@ -120,7 +120,23 @@ write_outcome(RelationInfo *rel, const KeyList *owner, const KeyList *targets)
 }
 
 /*
+ * relorm_check_keys runs after a flat write (statement_is_flat) that changed
+ * nothing, with the same parameters: its row, read by write_outcome, tells
+ * a missing owner or target (P0002) from a link that was already there, or
+ * not there.
+ */
+void
+relorm_check_keys(RelationInfo *rel, KeyShapeKind shape, Datum *values)
+{
+	StatementSpec spec = statement_spec(RELOP_CHECK, shape);
+
+	relorm_execute(rel, &spec, values, false);
+}
+
+/*
  * run_write runs one write statement and returns the rows it changed.
+ * A flat statement reports them as SPI_processed; when that is 0, a check
+ * tells whether a key named no row.
  */
 static int64
 run_write(RelationInfo *rel, RelOp op, KeyShapeKind shape,
@@ -133,6 +149,12 @@ run_write(RelationInfo *rel, RelOp op, KeyShapeKind shape,
 	n = relorm_bind_keys(values, 0, owner, SHAPE_ONE);
 	relorm_bind_keys(values, n, targets, shape);
 	relorm_execute(rel, &spec, values, false);
+	if (statement_is_flat(rel, &spec))
+	{
+		if (SPI_processed > 0)
+			return (int64) SPI_processed;
+		relorm_check_keys(rel, shape, values);
+	}
 	return DatumGetInt64(write_outcome(rel, owner, targets));
 }
 
@@ -655,6 +677,14 @@ operation_sql_impl(FunctionCallInfo fcinfo)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("relation \"%s\" has no pivot fields to update", rel->name)));
+		/* toggle of one target: a detach, then (if it unlinked nothing) an attach */
+		if (spec.op == RELOP_TOGGLE && shape == SHAPE_ONE)
+		{
+			StatementSpec detach = statement_spec(RELOP_DETACH, SHAPE_ONE);
+
+			appendStringInfo(&buf, "%s;\n", build_statement(rel, &detach, argtypes, &nargs));
+			spec.op = RELOP_ATTACH;
+		}
 		appendStringInfoString(&buf, build_statement(rel, &spec, argtypes, &nargs));
 	}
 	else

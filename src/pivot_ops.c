@@ -149,6 +149,94 @@ merge_pivots(RelationInfo *rel, Jsonb *common, Jsonb **pivots, int n)
 }
 
 /*
+ * pivot_result builds a pivot operation's result for one target: each
+ * list of `lists` holds the key if `has` says so, else is empty.
+ */
+static Datum
+pivot_result(const char *const *lists, const bool *has, int n, Jsonb *key)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue	v;
+	int			i;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (i = 0; i < n; i++)
+	{
+		v.type = jbvString;
+		v.val.string.val = (char *) lists[i];
+		v.val.string.len = strlen(lists[i]);
+		pushJsonbValue(&state, WJB_KEY, &v);
+		pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+		if (has[i])
+		{
+			v.type = jbvBinary;
+			v.val.binary.data = &key->root;
+			v.val.binary.len = VARSIZE(key) - VARHDRSZ;
+			pushJsonbValue(&state, WJB_ELEM, &v);
+		}
+		pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	}
+	return JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
+}
+
+/*
+ * run_pivot_one: attach, detach, toggle or update_pivot of one target, as
+ * flat statements (sqlbuild.c, build_flat_write); toggle is a detach and,
+ * if that unlinked nothing, an attach.  When nothing changed, a check tells
+ * a missing owner or target (P0002).  The result names the target by the
+ * key as given.
+ */
+static Datum
+run_pivot_one(RelationInfo *rel, StatementSpec *spec, KeyList *owner,
+			  KeyList *targets, Datum *values)
+{
+	StatementSpec step = *spec;
+	const char *lists[2];
+	bool		has[2] = {false, false};
+	int			n = 1;
+
+	switch (spec->op)
+	{
+		case RELOP_ATTACH:
+			lists[0] = "attached";
+			break;
+		case RELOP_DETACH:
+			lists[0] = "detached";
+			break;
+		case RELOP_UPDATE_PIVOT:
+			lists[0] = "updated";
+			break;
+		case RELOP_TOGGLE:
+			lists[0] = "attached";
+			lists[1] = "detached";
+			n = 2;
+			break;
+		default:
+			elog(ERROR, "not a pivot operation of one target: %d", (int) spec->op);
+	}
+	if (spec->op == RELOP_TOGGLE)
+	{
+		step.op = RELOP_DETACH;
+		step.pivot_fields = 0;
+		relorm_execute(rel, &step, values, false);
+		has[1] = SPI_processed > 0;
+		step.op = RELOP_ATTACH;
+		step.pivot_fields = spec->pivot_fields;
+	}
+	if (!has[1])
+	{
+		relorm_execute(rel, &step, values, false);
+		has[0] = SPI_processed > 0;
+	}
+	if (!has[0] && !has[1])
+	{
+		relorm_check_keys(rel, SHAPE_ONE, values);
+		(void) write_outcome(rel, owner, targets);
+	}
+	return pivot_result(lists, has, n, keys_json(targets, 0));
+}
+
+/*
  * run_pivot runs one pivot statement under the owner's lock and returns
  * its jsonb result, or raises P0002 for a key that names no row.
  */
@@ -178,8 +266,14 @@ run_pivot(RelationInfo *rel, StatementSpec *spec, KeyList *owner,
 													  -1, false, TYPALIGN_INT));
 	}
 
-	relorm_execute(rel, spec, values, false);
-	result = SPI_datumTransfer(write_outcome(rel, owner, targets), false, -1);
+	if (spec->shape == SHAPE_ONE && spec->op != RELOP_SYNC)
+		result = run_pivot_one(rel, spec, owner, targets, values);
+	else
+	{
+		relorm_execute(rel, spec, values, false);
+		result = write_outcome(rel, owner, targets);
+	}
+	result = SPI_datumTransfer(result, false, -1);
 	SPI_finish();
 	return result;
 }

@@ -286,58 +286,13 @@ foreign_keys(Oid referencing, Oid referenced)
 }
 
 /*
- * has_unique_index: a unique index (not partial, no expressions) covers
- * exactly these columns.
- */
-static bool
-has_unique_index(Oid relid, const ColumnSet *cols)
-{
-	Relation	rel = table_open(relid, AccessShareLock);
-	List	   *indexes = RelationGetIndexList(rel);
-	ListCell   *lc;
-	bool		found = false;
-
-	foreach(lc, indexes)
-	{
-		HeapTuple	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
-		Form_pg_index index;
-		int			i;
-		int			j;
-		bool		all = true;
-
-		if (!HeapTupleIsValid(tuple))
-			continue;
-		index = (Form_pg_index) GETSTRUCT(tuple);
-		if (index->indisunique && index->indnkeyatts == cols->ncols &&
-			heap_attisnull(tuple, Anum_pg_index_indpred, NULL) &&
-			heap_attisnull(tuple, Anum_pg_index_indexprs, NULL))
-		{
-			for (i = 0; i < cols->ncols && all; i++)
-			{
-				bool		has = false;
-
-				for (j = 0; j < index->indnkeyatts; j++)
-					if (index->indkey.values[j] == cols->attnums[i])
-						has = true;
-				all = has;
-			}
-			if (all)
-				found = true;
-		}
-		ReleaseSysCache(tuple);
-	}
-	table_close(rel, AccessShareLock);
-	return found;
-}
-
-/*
  * check_unique: the referenced columns of a relation must be covered by a
  * unique index on exactly those columns, as for a foreign key.
  */
 static void
 check_unique(Oid relid, const ColumnSet *cols)
 {
-	if (!has_unique_index(relid, cols))
+	if (!table_unique_index(relid, cols, true, false))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
 				 errmsg("there is no unique constraint matching given keys for referenced table \"%s\"",
@@ -743,7 +698,7 @@ register_inverse(Registration *r)
 	{
 		case RELORM_BELONGS_TO:
 			/* a foreign key that is unique makes the inverse has_one */
-			inv.kind = has_unique_index(r->source, &r->source_cols)
+			inv.kind = table_unique_index(r->source, &r->source_cols, true, false)
 				? RELORM_HAS_ONE : RELORM_HAS_MANY;
 			break;
 		case RELORM_HAS_ONE:

@@ -111,6 +111,8 @@ typedef enum RelOp
 	RELOP_SYNC,
 	RELOP_TOGGLE,
 	RELOP_UPDATE_PIVOT,
+	RELOP_CHECK,				/* after a flat write changed nothing: do
+								 * the owner and the target exist? */
 	RELOP__COUNT
 } RelOp;
 
@@ -180,6 +182,13 @@ typedef struct RelationInfo
 	/* many_to_many: the junction columns usable as pivot fields */
 	ColumnSet	pivot_cols;
 
+	/*
+	 * many_to_many: a unique index of the junction covers the pair, so ON
+	 * CONFLICT DO NOTHING alone skips a linked pair (catalog.c,
+	 * junction_pair_unique).
+	 */
+	bool		pair_unique;
+
 	/* prepared statements (PlanEntry), built on first use (exec.c) */
 	List	   *plans;
 } RelationInfo;
@@ -214,6 +223,8 @@ extern const char *relation_kind_name(RelationKind kind);
 extern bool relation_kind_is_to_many(RelationKind kind);
 extern void columnset_fill(ColumnSet *cols, Oid relid);
 extern bool table_primary_key(Oid relid, ColumnSet *cols);
+extern bool table_unique_index(Oid relid, const ColumnSet *cols, bool exact,
+							   bool arbiter);
 extern char *relorm_relation_names(Oid source);
 extern RelationInfo *relorm_find_relation(Oid source, const char *name);
 extern List *relorm_relations_of(Oid source);
@@ -224,6 +235,7 @@ extern KeyList *keys_from_argument(FunctionCallInfo fcinfo, int argno,
 								   const ColumnSet *columns,
 								   const char *what, bool single);
 extern char *keys_format(const KeyList *keys, int i);
+extern Jsonb *keys_json(const KeyList *keys, int i);
 extern Datum keys_column_array(const KeyList *keys, int col);
 extern KeyList *keys_from_jsonb(Jsonb *jb, const ColumnSet *columns,
 							   const char *what);
@@ -234,6 +246,7 @@ extern KeyList *keys_with_pivots(FunctionCallInfo fcinfo, int argno,
 /* sqlbuild.c */
 extern char *build_statement(RelationInfo *rel, const StatementSpec *spec,
 							 Oid *argtypes, int *nargs);
+extern bool statement_is_flat(RelationInfo *rel, const StatementSpec *spec);
 extern void append_order_clause(StringInfo buf, const char *alias, Oid relid,
 								Jsonb *order);
 extern const char *order_direction(const char *text);
@@ -248,6 +261,7 @@ extern const ColumnSet *require_key(const ColumnSet *key, const TableInfo *table
 extern void no_row(const TableInfo *table, const KeyList *keys, int i);
 extern Datum write_outcome(RelationInfo *rel, const KeyList *owner,
 						   const KeyList *targets);
+extern void relorm_check_keys(RelationInfo *rel, KeyShapeKind shape, Datum *values);
 
 /* exec.c */
 extern StatementSpec statement_spec(RelOp op, KeyShapeKind shape);

@@ -450,89 +450,48 @@ build_fk_on_target_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
 }
 
 /*
- * build_belongs_to_write: the foreign key on the source; only set.
+ * append_not_linked writes the condition that keeps the targets of t the
+ * owner is not linked to yet:
  *
- * set link:
- *	WITH o AS (...), k AS (...), t AS (...),
- *	w AS (UPDATE source s SET fk1 = t.t1 FROM t
- *		  WHERE s.id = $1 AND (s.fk1 IS NULL OR NOT s.fk1 = t.t1) RETURNING 1)
- *	<outcome>
- * set unlink (to NULL):
- *	WITH o AS (...),
- *	w AS (UPDATE source s SET fk1 = NULL
- *		  WHERE s.id = $1 AND (s.fk1 IS NOT NULL OR ...) RETURNING 1)
+ *	WHERE NOT EXISTS (SELECT FROM junction x
+ *					  WHERE x.js1 = (SELECT o.o1 FROM o) AND x.jt1 = t.t1)
+ *
+ * or nothing when a unique index covers the pair, since ON CONFLICT DO
+ * NOTHING then skips linked pairs by itself.  The owner is a scalar
+ * subquery, a parameter to the planner, so that the junction is probed for
+ * the owner's links only: joined with CTE o, the planner may hash the
+ * whole junction.
  */
 static void
-build_belongs_to_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
-					   KeyShapeKind shape)
+append_not_linked(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *ocols,
+				  const ColumnSet *tcols)
 {
-	ColumnSet  *ocols = generic_columns(&rel->source_cols, "o");
-	ColumnSet  *kcols = generic_columns(rel->target_key, "k");
-	ColumnSet  *tcols = generic_columns(&rel->target_cols, "t");
-	const ColumnSet *fk = &rel->source_cols;
+	const ColumnSet *js = &rel->junction_source_cols;
 	int			c;
 
-	Assert(op == RELOP_SET_LINK || op == RELOP_SET_UNLINK);
-	appendStringInfoString(&sb->buf, "WITH ");
-	append_owner_cte(sb, rel, ocols);
-	if (op == RELOP_SET_LINK)
+	if (rel->pair_unique)
+		return;
+	appendStringInfo(&sb->buf, " WHERE NOT EXISTS (SELECT FROM %s x WHERE ",
+					 rel->junction.qualified);
+	for (c = 0; c < js->ncols; c++)
 	{
-		appendStringInfoString(&sb->buf, ",\n     ");
-		append_keys_cte(sb, rel, shape, kcols, false);
-		appendStringInfoString(&sb->buf, ",\n     ");
-		append_targets_cte(sb, rel, shape, kcols, tcols);
+		append_column(sb, "x", js->names[c]);
+		appendStringInfo(&sb->buf, " %s (SELECT o.%s FROM o) AND ",
+						 operator_for(js->types[c], ocols->types[c], BTEqualStrategyNumber),
+						 ocols->names[c]);
 	}
-	appendStringInfo(&sb->buf, ",\n     w AS (UPDATE %s s SET ", rel->source.qualified);
-	for (c = 0; c < fk->ncols; c++)
-	{
-		if (c > 0)
-			appendStringInfoString(&sb->buf, ", ");
-		appendStringInfoString(&sb->buf, quote_identifier(fk->names[c]));
-		if (op == RELOP_SET_LINK)
-			appendStringInfo(&sb->buf, " = t.%s", tcols->names[c]);
-		else
-			appendStringInfoString(&sb->buf, " = NULL");
-	}
-	if (op == RELOP_SET_LINK)
-		appendStringInfoString(&sb->buf, " FROM t");
-	appendStringInfoString(&sb->buf, " WHERE ");
-	/* the owner's key parameters are $1.. in both CTE o and here */
-	{
-		int			saved = sb->nargs;
-
-		sb->nargs = 0;
-		append_owner_match(sb, "s", rel->owner_key);
-		sb->nargs = saved;
-	}
-	appendStringInfoString(&sb->buf, " AND ");
-	if (op == RELOP_SET_LINK)
-		append_columns_differ(sb, "s", fk, "t", tcols);
-	else
-	{
-		appendStringInfoChar(&sb->buf, '(');
-		for (c = 0; c < fk->ncols; c++)
-		{
-			if (c > 0)
-				appendStringInfoString(&sb->buf, " OR ");
-			append_column(sb, "s", fk->names[c]);
-			appendStringInfoString(&sb->buf, " IS NOT NULL");
-		}
-		appendStringInfoChar(&sb->buf, ')');
-	}
-	appendStringInfoString(&sb->buf, " RETURNING 1)");
-	append_outcome(sb, rel, op == RELOP_SET_LINK ? shape : SHAPE_NONE, kcols,
-				   "EXISTS (SELECT FROM o)");
+	append_columns_eq(sb, "x", &rel->junction_target_cols, "t", tcols);
+	appendStringInfoChar(&sb->buf, ')');
 }
 
 /*
- * build_junction_write: many_to_many, rows of the junction.
+ * build_junction_write: many_to_many, rows of the junction, for several
+ * targets (one target: build_flat_write).
  *
  * add / set link:
  *	WITH o AS (...), k AS (...), t AS (...),
  *	w AS (INSERT INTO junction (js1, jt1) SELECT o.o1, t.t1 FROM o, t
- *		  WHERE NOT EXISTS (SELECT FROM junction j
- *							WHERE j.js1 = o.o1 AND j.jt1 = t.t1)
- *		  ON CONFLICT DO NOTHING RETURNING 1)
+ *		  [<not linked>] ON CONFLICT DO NOTHING RETURNING 1)
  *	<outcome>
  * remove:
  *	w AS (DELETE FROM junction j USING o, t
@@ -542,8 +501,9 @@ build_belongs_to_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
  *		  WHERE j.js1 = o.o1 AND NOT EXISTS (SELECT FROM t WHERE j.jt1 = t.t1)
  *		  RETURNING 1)
  *
- * The NOT EXISTS probes the junction's index on (js, jt) for each given
- * target: nothing else the owner is linked to is read.
+ * Linked pairs are skipped by ON CONFLICT, or by append_not_linked when no
+ * unique index covers the pair: either way the junction's index is probed
+ * for each given target, and nothing else the owner is linked to is read.
  */
 static void
 build_junction_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
@@ -578,12 +538,9 @@ build_junction_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
 			append_column_list(sb, "o", ocols);
 			appendStringInfoString(&sb->buf, ", ");
 			append_column_list(sb, "t", tcols);
-			appendStringInfo(&sb->buf, " FROM o, t WHERE NOT EXISTS (SELECT FROM %s j WHERE ",
-							 junction);
-			append_columns_eq(sb, "j", js, "o", ocols);
-			appendStringInfoString(&sb->buf, " AND ");
-			append_columns_eq(sb, "j", jt, "t", tcols);
-			appendStringInfoString(&sb->buf, ") ON CONFLICT DO NOTHING");
+			appendStringInfoString(&sb->buf, " FROM o, t");
+			append_not_linked(sb, rel, ocols, tcols);
+			appendStringInfoString(&sb->buf, " ON CONFLICT DO NOTHING");
 			break;
 		case RELOP_REMOVE:
 			appendStringInfo(&sb->buf, "DELETE FROM %s j USING o, t WHERE ", junction);
@@ -903,9 +860,9 @@ append_pair_match(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *ocols,
  * pivot fields, skipping linked pairs unless duplicates:
  *
  *	i AS (INSERT INTO junction (js1, jt1, f1) SELECT o.o1, t.t1, p.f1
- *		  FROM o, t CROSS JOIN LATERAL jsonb_populate_record(...) AS p
- *		  WHERE NOT EXISTS (SELECT FROM junction j WHERE <pair>)
- *		  ON CONFLICT DO NOTHING RETURNING jt1 AS t1)
+ *		  FROM o, t [CROSS JOIN LATERAL jsonb_populate_record(...) AS p]
+ *		  [<not linked>] ON CONFLICT DO NOTHING RETURNING jt1 AS t1)
+ * (the record only when pivot fields are given)
  */
 static void
 append_pivot_insert(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec,
@@ -933,13 +890,12 @@ append_pivot_insert(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec
 			append_column(sb, "p", pv->names[c]);
 		}
 	appendStringInfoString(&sb->buf, " FROM o, t");
-	append_pivot_record(sb, rel);
+	if (spec->pivot_fields != 0)
+		append_pivot_record(sb, rel);
 	if (!duplicates)
 	{
-		appendStringInfo(&sb->buf, " WHERE NOT EXISTS (SELECT FROM %s j WHERE ",
-						 rel->junction.qualified);
-		append_pair_match(sb, rel, ocols, tcols);
-		appendStringInfoString(&sb->buf, ") ON CONFLICT DO NOTHING");
+		append_not_linked(sb, rel, ocols, tcols);
+		appendStringInfoString(&sb->buf, " ON CONFLICT DO NOTHING");
 	}
 	appendStringInfoString(&sb->buf, " RETURNING ");
 	append_select_list(sb, "j", &rel->junction_target_cols, tcols);
@@ -947,8 +903,8 @@ append_pivot_insert(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec
 }
 
 /*
- * append_pivot_update: set the given pivot fields of the owner's links to
- * the targets of t; with only_changed, only links whose fields differ:
+ * append_pivot_update (sync): set the given pivot fields of the owner's
+ * links to the targets of t, where they differ:
  *
  *	u AS (UPDATE junction j SET f1 = CASE WHEN <f1 given> THEN p.f1 ELSE j.f1 END
  *		  FROM o, t CROSS JOIN LATERAL jsonb_populate_record(...) AS p
@@ -957,7 +913,7 @@ append_pivot_insert(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec
  */
 static void
 append_pivot_update(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec,
-					const ColumnSet *ocols, const ColumnSet *tcols, bool only_changed)
+					const ColumnSet *ocols, const ColumnSet *tcols)
 {
 	const ColumnSet *pv = &rel->pivot_cols;
 	int			c;
@@ -982,23 +938,20 @@ append_pivot_update(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec
 	append_pivot_record(sb, rel);
 	appendStringInfoString(&sb->buf, " WHERE ");
 	append_pair_match(sb, rel, ocols, tcols);
-	if (only_changed)
+	first = true;
+	appendStringInfoString(&sb->buf, " AND (");
+	for (c = 0; c < pv->ncols; c++)
 	{
-		first = true;
-		appendStringInfoString(&sb->buf, " AND (");
-		for (c = 0; c < pv->ncols; c++)
-		{
-			if (!(spec->pivot_fields & (1U << c)))
-				continue;
-			appendStringInfoString(&sb->buf, first ? "(" : " OR (");
-			append_field_given(sb, pv->names[c]);
-			appendStringInfoString(&sb->buf, " AND ");
-			append_values_differ(sb, "j", "p", pv->names[c], pv->types[c]);
-			appendStringInfoChar(&sb->buf, ')');
-			first = false;
-		}
+		if (!(spec->pivot_fields & (1U << c)))
+			continue;
+		appendStringInfoString(&sb->buf, first ? "(" : " OR (");
+		append_field_given(sb, pv->names[c]);
+		appendStringInfoString(&sb->buf, " AND ");
+		append_values_differ(sb, "j", "p", pv->names[c], pv->types[c]);
 		appendStringInfoChar(&sb->buf, ')');
+		first = false;
 	}
+	appendStringInfoChar(&sb->buf, ')');
 	appendStringInfoString(&sb->buf, " RETURNING ");
 	append_select_list(sb, "j", &rel->junction_target_cols, tcols);
 	appendStringInfoChar(&sb->buf, ')');
@@ -1122,7 +1075,7 @@ build_pivot_statement(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *sp
 				if (spec->pivot_fields != 0)
 				{
 					appendStringInfoString(&sb->buf, ",\n     ");
-					append_pivot_update(sb, rel, spec, ocols, tcols, true);
+					append_pivot_update(sb, rel, spec, ocols, tcols);
 				}
 			}
 			break;
@@ -1134,10 +1087,6 @@ build_pivot_statement(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *sp
 			append_select_list(sb, "j", &rel->junction_target_cols, tcols);
 			appendStringInfoString(&sb->buf, "),\n     ");
 			append_pivot_insert(sb, rel, spec, "i", ocols, tcols, false);
-			break;
-		case RELOP_UPDATE_PIVOT:
-			appendStringInfoString(&sb->buf, ",\n     ");
-			append_pivot_update(sb, rel, spec, ocols, tcols, false);
 			break;
 		default:
 			elog(ERROR, "not a pivot operation: %d", (int) spec->op);
@@ -1191,12 +1140,265 @@ build_pivot_statement(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *sp
 			appendStringInfoString(&sb->buf, ", 'detached', ");
 			append_keys_of(sb, rel, "d", tcols);
 			break;
-		default:				/* RELOP_UPDATE_PIVOT */
-			appendStringInfoString(&sb->buf, "'updated', ");
-			append_keys_of(sb, rel, "u", tcols);
-			break;
+		default:
+			elog(ERROR, "not a pivot statement: %d", (int) spec->op);
 	}
 	appendStringInfoChar(&sb->buf, ')');
+}
+
+/*
+ * statement_is_flat: is (rel, spec) a write of one target that runs as a
+ * flat statement (build_flat_write)?  Toggle of one target runs as a flat
+ * detach, then if that unlinked nothing a flat attach (pivot_ops.c).
+ */
+bool
+statement_is_flat(RelationInfo *rel, const StatementSpec *spec)
+{
+	switch (spec->op)
+	{
+		case RELOP_ADD:
+		case RELOP_REMOVE:
+		case RELOP_SET_LINK:
+		case RELOP_ATTACH:
+		case RELOP_DETACH:
+		case RELOP_UPDATE_PIVOT:
+			return spec->shape == SHAPE_ONE;
+		case RELOP_SET_UNLINK:
+			return rel->kind == RELORM_BELONGS_TO;
+		default:
+			return false;
+	}
+}
+
+/*
+ * append_flat_pivot_record: ", pg_catalog.jsonb_populate_record(NULL::junction,
+ * $n) AS p", the pivot fields of the one target.  Its parameter follows the
+ * owner's and the target's, but is written before them: number it ahead.
+ */
+static void
+append_flat_pivot_record(SqlBuilder *sb, RelationInfo *rel)
+{
+	appendStringInfo(&sb->buf,
+					 ", pg_catalog.jsonb_populate_record(NULL::%s, $%d::pg_catalog.jsonb) AS p",
+					 rel->junction.qualified,
+					 rel->owner_key->ncols + rel->target_key->ncols + 1);
+}
+
+/* append_flat_keys: "s.id = $1 AND t.id = $2", the owner and the target. */
+static void
+append_flat_keys(SqlBuilder *sb, RelationInfo *rel)
+{
+	append_owner_match(sb, "s", rel->owner_key);
+	appendStringInfoString(&sb->buf, " AND ");
+	append_owner_match(sb, "t", rel->target_key);
+}
+
+/*
+ * append_fk_assignments: "fk1 = alias.ref1, ..." (link), or with no alias
+ * "fk1 = NULL, ..." (unlink).
+ */
+static void
+append_fk_assignments(SqlBuilder *sb, const ColumnSet *fk, const char *alias,
+					  const ColumnSet *ref)
+{
+	int			c;
+
+	for (c = 0; c < fk->ncols; c++)
+	{
+		appendStringInfo(&sb->buf, "%s%s = ", c ? ", " : "", quote_identifier(fk->names[c]));
+		if (alias)
+			append_column(sb, alias, ref->names[c]);
+		else
+			appendStringInfoString(&sb->buf, "NULL");
+	}
+}
+
+/*
+ * build_flat_write: a write of one target (SHAPE_ONE; belongs_to's unset:
+ * SHAPE_NONE) as one flat statement, without CTEs or subplans: it finds the
+ * owner and the target by key, once each, and returns no rows.
+ * SPI_processed is the rows it changed; when that is 0 the caller runs
+ * RELOP_CHECK to tell a missing owner or target from a link that was
+ * already there (or not there).  Parameters: the owner's key, the target's
+ * key, then for attach and update_pivot the pivot fields (jsonb).
+ *
+ * many_to_many link, attach:
+ *	INSERT INTO junction AS j (js1, jt1[, f1]) SELECT s.ref1, t.ref1[, p.f1]
+ *	FROM source s, target t[, jsonb_populate_record(NULL::junction, $3) AS p]
+ *	WHERE s.id = $1 AND t.id = $2
+ *	  [AND NOT EXISTS (SELECT FROM junction x WHERE x.js1 = s.ref1 AND x.jt1 = t.ref1)]
+ *	ON CONFLICT DO NOTHING
+ *	(NOT EXISTS only when no unique index covers the pair, and neither it
+ *	nor ON CONFLICT for attach with duplicates)
+ * many_to_many unlink, detach:
+ *	DELETE FROM junction j USING source s, target t
+ *	WHERE s.id = $1 AND t.id = $2 AND j.js1 = s.ref1 AND j.jt1 = t.ref1
+ * update_pivot:
+ *	UPDATE junction j SET f1 = p.f1 FROM source s, target t,
+ *	  jsonb_populate_record(NULL::junction, $3) AS p WHERE <as for unlink>
+ * has_one / has_many link, unlink:
+ *	UPDATE target t SET fk1 = s.ref1 FROM source s
+ *	WHERE s.id = $1 AND t.id = $2 AND (t.fk1 IS NULL OR NOT t.fk1 = s.ref1)
+ *	UPDATE target t SET fk1 = NULL FROM source s
+ *	WHERE s.id = $1 AND t.id = $2 AND t.fk1 = s.ref1
+ * belongs_to set, unset:
+ *	UPDATE source s SET fk1 = t.ref1 FROM target t
+ *	WHERE s.id = $1 AND t.id = $2 AND (s.fk1 IS NULL OR NOT s.fk1 = t.ref1)
+ *	UPDATE source s SET fk1 = NULL WHERE s.id = $1 AND (s.fk1 IS NOT NULL OR ...)
+ */
+static void
+build_flat_write(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec)
+{
+	RelOp		op = spec->op;
+	bool		link = op == RELOP_ADD || op == RELOP_SET_LINK || op == RELOP_ATTACH;
+	const ColumnSet *pv = &rel->pivot_cols;
+	int			c;
+
+	if (rel->kind == RELORM_MANY_TO_MANY)
+	{
+		const ColumnSet *js = &rel->junction_source_cols;
+		const ColumnSet *jt = &rel->junction_target_cols;
+		const char *junction = rel->junction.qualified;
+		bool		duplicates = op == RELOP_ATTACH && spec->option;
+
+		if (link)
+		{
+			appendStringInfo(&sb->buf, "INSERT INTO %s AS j (", junction);
+			append_column_list(sb, NULL, js);
+			appendStringInfoString(&sb->buf, ", ");
+			append_column_list(sb, NULL, jt);
+			for (c = 0; c < pv->ncols; c++)
+				if (spec->pivot_fields & (1U << c))
+					appendStringInfo(&sb->buf, ", %s", quote_identifier(pv->names[c]));
+			appendStringInfoString(&sb->buf, ") SELECT ");
+			append_column_list(sb, "s", &rel->source_cols);
+			appendStringInfoString(&sb->buf, ", ");
+			append_column_list(sb, "t", &rel->target_cols);
+			for (c = 0; c < pv->ncols; c++)
+				if (spec->pivot_fields & (1U << c))
+				{
+					appendStringInfoString(&sb->buf, ", ");
+					append_column(sb, "p", pv->names[c]);
+				}
+			appendStringInfo(&sb->buf, " FROM %s s, %s t", rel->source.qualified,
+							 rel->target.qualified);
+			if (spec->pivot_fields != 0)
+				append_flat_pivot_record(sb, rel);
+			appendStringInfoString(&sb->buf, " WHERE ");
+			append_flat_keys(sb, rel);
+			if (!duplicates && !rel->pair_unique)
+			{
+				appendStringInfo(&sb->buf, " AND NOT EXISTS (SELECT FROM %s x WHERE ", junction);
+				append_columns_eq(sb, "x", js, "s", &rel->source_cols);
+				appendStringInfoString(&sb->buf, " AND ");
+				append_columns_eq(sb, "x", jt, "t", &rel->target_cols);
+				appendStringInfoChar(&sb->buf, ')');
+			}
+			if (!duplicates)
+				appendStringInfoString(&sb->buf, " ON CONFLICT DO NOTHING");
+		}
+		else
+		{
+			if (op == RELOP_UPDATE_PIVOT)
+			{
+				bool		first = true;
+
+				appendStringInfo(&sb->buf, "UPDATE %s j SET ", junction);
+				for (c = 0; c < pv->ncols; c++)
+				{
+					if (!(spec->pivot_fields & (1U << c)))
+						continue;
+					appendStringInfo(&sb->buf, "%s%s = ", first ? "" : ", ",
+									 quote_identifier(pv->names[c]));
+					append_column(sb, "p", pv->names[c]);
+					first = false;
+				}
+				appendStringInfo(&sb->buf, " FROM %s s, %s t", rel->source.qualified,
+								 rel->target.qualified);
+				append_flat_pivot_record(sb, rel);
+			}
+			else
+				appendStringInfo(&sb->buf, "DELETE FROM %s j USING %s s, %s t", junction,
+								 rel->source.qualified, rel->target.qualified);
+			appendStringInfoString(&sb->buf, " WHERE ");
+			append_flat_keys(sb, rel);
+			appendStringInfoString(&sb->buf, " AND ");
+			append_columns_eq(sb, "j", js, "s", &rel->source_cols);
+			appendStringInfoString(&sb->buf, " AND ");
+			append_columns_eq(sb, "j", jt, "t", &rel->target_cols);
+		}
+		/* attach and update_pivot always take the pivot fields' parameter */
+		if (op == RELOP_ATTACH || op == RELOP_UPDATE_PIVOT)
+			sb->argtypes[sb->nargs++] = JSONBOID;
+	}
+	else if (rel->kind == RELORM_BELONGS_TO)
+	{
+		const ColumnSet *fk = &rel->source_cols;
+
+		appendStringInfo(&sb->buf, "UPDATE %s s SET ", rel->source.qualified);
+		append_fk_assignments(sb, fk, link ? "t" : NULL, &rel->target_cols);
+		if (link)
+		{
+			appendStringInfo(&sb->buf, " FROM %s t WHERE ", rel->target.qualified);
+			append_flat_keys(sb, rel);
+			appendStringInfoString(&sb->buf, " AND ");
+			append_columns_differ(sb, "s", fk, "t", &rel->target_cols);
+		}
+		else
+		{
+			appendStringInfoString(&sb->buf, " WHERE ");
+			append_owner_match(sb, "s", rel->owner_key);
+			appendStringInfoString(&sb->buf, " AND (");
+			for (c = 0; c < fk->ncols; c++)
+			{
+				appendStringInfoString(&sb->buf, c ? " OR " : "");
+				append_column(sb, "s", fk->names[c]);
+				appendStringInfoString(&sb->buf, " IS NOT NULL");
+			}
+			appendStringInfoChar(&sb->buf, ')');
+		}
+	}
+	else
+	{
+		const ColumnSet *fk = &rel->target_cols;
+
+		appendStringInfo(&sb->buf, "UPDATE %s t SET ", rel->target.qualified);
+		append_fk_assignments(sb, fk, link ? "s" : NULL, &rel->source_cols);
+		appendStringInfo(&sb->buf, " FROM %s s WHERE ", rel->source.qualified);
+		append_flat_keys(sb, rel);
+		appendStringInfoString(&sb->buf, " AND ");
+		if (link)
+			append_columns_differ(sb, "t", fk, "s", &rel->source_cols);
+		else
+			append_columns_eq(sb, "t", fk, "s", &rel->source_cols);
+	}
+}
+
+/*
+ * build_check: after a flat write changed nothing, the row write_outcome
+ * reads - does the owner exist, and the target (SHAPE_ONE)?
+ *
+ *	SELECT EXISTS (SELECT FROM source s WHERE s.id = $1),
+ *		   (SELECT 1::int8 WHERE NOT EXISTS (SELECT FROM target t WHERE t.id = $2)),
+ *		   0::int8
+ */
+static void
+build_check(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape)
+{
+	appendStringInfo(&sb->buf, "SELECT EXISTS (SELECT FROM %s s WHERE ", rel->source.qualified);
+	append_owner_match(sb, "s", rel->owner_key);
+	appendStringInfoString(&sb->buf, "),\n       ");
+	if (shape == SHAPE_ONE)
+	{
+		appendStringInfo(&sb->buf,
+						 "(SELECT 1::pg_catalog.int8 WHERE NOT EXISTS (SELECT FROM %s t WHERE ",
+						 rel->target.qualified);
+		append_owner_match(sb, "t", rel->target_key);
+		appendStringInfoString(&sb->buf, "))");
+	}
+	else
+		appendStringInfoString(&sb->buf, "NULL::pg_catalog.int8");
+	appendStringInfoString(&sb->buf, ",\n       0::pg_catalog.int8");
 }
 
 /*
@@ -1217,37 +1419,43 @@ build_statement(RelationInfo *rel, const StatementSpec *spec,
 	memset(&sb, 0, sizeof(sb));
 	initStringInfo(&sb.buf);
 
-	switch (op)
+	if (statement_is_flat(rel, spec))
+		build_flat_write(&sb, rel, spec);
+	else
 	{
-		case RELOP_ADD:
-		case RELOP_REMOVE:
-		case RELOP_SET_LINK:
-		case RELOP_SET_UNLINK:
-			if (rel->kind == RELORM_MANY_TO_MANY)
-				build_junction_write(&sb, rel, op, shape);
-			else if (rel->kind == RELORM_BELONGS_TO)
-				build_belongs_to_write(&sb, rel, op, shape);
-			else
-				build_fk_on_target_write(&sb, rel, op, shape);
-			break;
-		case RELOP_LOAD_ONE:
-		case RELOP_LOAD_ONE_ROW:
-		case RELOP_LOAD_MANY:
-		case RELOP_LOAD_MANY_ROW:
-			build_load(&sb, rel, op);
-			break;
-		case RELOP_RELATION_IDS:
-			build_relation_ids(&sb, rel);
-			break;
-		case RELOP_ATTACH:
-		case RELOP_DETACH:
-		case RELOP_SYNC:
-		case RELOP_TOGGLE:
-		case RELOP_UPDATE_PIVOT:
-			build_pivot_statement(&sb, rel, spec);
-			break;
-		default:
-			elog(ERROR, "unrecognized relorm operation %d", (int) op);
+		switch (op)
+		{
+			case RELOP_ADD:
+			case RELOP_REMOVE:
+			case RELOP_SET_LINK:
+			case RELOP_SET_UNLINK:
+				/* belongs_to's writes are all flat */
+				if (rel->kind == RELORM_MANY_TO_MANY)
+					build_junction_write(&sb, rel, op, shape);
+				else
+					build_fk_on_target_write(&sb, rel, op, shape);
+				break;
+			case RELOP_LOAD_ONE:
+			case RELOP_LOAD_ONE_ROW:
+			case RELOP_LOAD_MANY:
+			case RELOP_LOAD_MANY_ROW:
+				build_load(&sb, rel, op);
+				break;
+			case RELOP_RELATION_IDS:
+				build_relation_ids(&sb, rel);
+				break;
+			case RELOP_ATTACH:
+			case RELOP_DETACH:
+			case RELOP_SYNC:
+			case RELOP_TOGGLE:
+				build_pivot_statement(&sb, rel, spec);
+				break;
+			case RELOP_CHECK:
+				build_check(&sb, rel, shape);
+				break;
+			default:
+				elog(ERROR, "unrecognized relorm operation %d", (int) op);
+		}
 	}
 	memcpy(argtypes, sb.argtypes, sizeof(Oid) * sb.nargs);
 	*nargs = sb.nargs;
