@@ -21,6 +21,8 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "nodes/params.h"
+#include "tcop/dest.h"
 #include "miscadmin.h"
 #include "utils/typcache.h"
 #include "common/hashfn.h"
@@ -74,7 +76,14 @@ relorm_plan(RelationInfo *rel, const StatementSpec *spec)
 	}
 
 	sql = build_statement(rel, spec, argtypes, &nargs);
-	plan = SPI_prepare(sql, nargs, argtypes);
+
+	/*
+	 * Statements without arrays find their rows by key: the generic plan is
+	 * the custom plan, so do not plan again on every call.  With arrays, the
+	 * custom plan knows how many keys there are.
+	 */
+	plan = SPI_prepare_cursor(sql, nargs, argtypes,
+							  spec->shape == SHAPE_MANY ? 0 : CURSOR_OPT_GENERIC_PLAN);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
 			 sql, SPI_result_code_string(SPI_result));
@@ -249,9 +258,6 @@ relorm_row_from_result(TupleDesc rowdesc, HeapTuple result, TupleDesc resultdesc
 	return tuple;
 }
 
-/* how many rows a load fetches from its cursor at a time */
-#define FETCH_BATCH_ROWS 1000
-
 /*
  * relorm_result_store sets up the tuplestore a set-returning function
  * returns (materialize mode): rows of `rowtype` for the typed forms, else
@@ -289,50 +295,114 @@ relorm_result_store(FunctionCallInfo fcinfo, Oid rowtype)
 }
 
 /*
- * relorm_fetch_into reads a cursor in batches into the result store, so
- * memory stays bounded however many rows there are (the tuplestore spills
- * to disk past work_mem), and closes it.  Column 1 of each row is the json,
- * or for typed results a "found" flag followed by the row's columns; rows
- * whose column 1 is NULL or false are skipped (they stand for an owner
- * without related rows).  Returns the rows read, skipped ones included.
+ * StoreReceiver: the executor's DestReceiver for a statement whose rows go
+ * to a ResultStore.  Each row goes from the executor's slot straight into
+ * the tuplestore (which spills to disk past work_mem, so memory stays
+ * bounded however many rows there are): no copy into an SPI tuple table.
+ * Column 1 of each row is the json, or for typed results a "found" flag
+ * followed by the row's columns; rows whose column 1 is NULL or false are
+ * skipped (they stand for an owner without related rows).
+ */
+typedef struct StoreReceiver
+{
+	DestReceiver pub;
+	ResultStore *result;
+	uint64		seen;			/* rows received, skipped ones included */
+	Datum	   *values;			/* typed: a row of result->desc */
+	bool	   *nulls;
+} StoreReceiver;
+
+static bool
+store_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	StoreReceiver *receiver = (StoreReceiver *) self;
+	ResultStore *result = receiver->result;
+	int			src = 1;
+	int			a;
+
+	slot_getallattrs(slot);
+	receiver->seen++;
+	if (slot->tts_isnull[0] || (result->typed && !DatumGetBool(slot->tts_values[0])))
+		return true;
+	if (!result->typed)
+	{
+		tuplestore_putvalues(result->store, result->desc, slot->tts_values, slot->tts_isnull);
+		return true;
+	}
+	/* the statement selects the row type's columns, dropped ones left out */
+	for (a = 0; a < result->desc->natts; a++)
+	{
+		if (TupleDescAttr(result->desc, a)->attisdropped)
+		{
+			receiver->values[a] = (Datum) 0;
+			receiver->nulls[a] = true;
+			continue;
+		}
+		if (src >= slot->tts_tupleDescriptor->natts)
+			elog(ERROR, "relorm statement returned too few columns for row type");
+		receiver->values[a] = slot->tts_values[src];
+		receiver->nulls[a] = slot->tts_isnull[src];
+		src++;
+	}
+	tuplestore_putvalues(result->store, result->desc, receiver->values, receiver->nulls);
+	return true;
+}
+
+static void
+store_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+store_nothing(DestReceiver *self)
+{
+}
+
+/*
+ * relorm_run_into runs a read-only statement with the given parameters
+ * (nulls as for SPI_execute_plan) and puts its rows into the result store.
+ * Returns the rows the statement returned, skipped ones included.  Must
+ * run inside SPI.
  */
 uint64
-relorm_fetch_into(ResultStore *result, Portal portal)
+relorm_run_into(ResultStore *result, SPIPlanPtr plan, Datum *values, const char *nulls)
 {
-	uint64		seen = 0;
+	StoreReceiver receiver;
+	SPIExecuteOptions options;
+	int			nargs = SPI_getargcount(plan);
+	ParamListInfo params = makeParamList(nargs);
+	int			i;
+	int			ret;
 
-	for (;;)
+	for (i = 0; i < nargs; i++)
 	{
-		uint64		i;
-
-		SPI_cursor_fetch(portal, true, FETCH_BATCH_ROWS);
-		if (SPI_processed == 0)
-			break;
-		seen += SPI_processed;
-		for (i = 0; i < SPI_processed; i++)
-		{
-			HeapTuple	row = SPI_tuptable->vals[i];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
-			bool		isnull;
-			Datum		d = SPI_getbinval(row, desc, 1, &isnull);
-
-			if (isnull || (result->typed && !DatumGetBool(d)))
-				continue;
-			if (result->typed)
-			{
-				/* the tuplestore copies the row; free ours so memory stays flat */
-				HeapTuple	tuple = relorm_row_from_result(result->desc, row, desc);
-
-				tuplestore_puttuple(result->store, tuple);
-				heap_freetuple(tuple);
-			}
-			else
-				tuplestore_putvalues(result->store, result->desc, &d, &isnull);
-		}
-		SPI_freetuptable(SPI_tuptable);
+		params->params[i].value = values[i];
+		params->params[i].isnull = nulls != NULL && nulls[i] == 'n';
+		params->params[i].pflags = PARAM_FLAG_CONST;
+		params->params[i].ptype = SPI_getargtypeid(plan, i);
 	}
-	SPI_cursor_close(portal);
-	return seen;
+
+	memset(&receiver, 0, sizeof(receiver));
+	receiver.pub.receiveSlot = store_receive;
+	receiver.pub.rStartup = store_startup;
+	receiver.pub.rShutdown = store_nothing;
+	receiver.pub.rDestroy = store_nothing;
+	receiver.pub.mydest = DestTuplestore;
+	receiver.result = result;
+	if (result->typed)
+	{
+		receiver.values = palloc(sizeof(Datum) * result->desc->natts);
+		receiver.nulls = palloc(sizeof(bool) * result->desc->natts);
+	}
+
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;
+	options.dest = (DestReceiver *) &receiver;
+	ret = SPI_execute_plan_extended(plan, &options);
+	if (ret < 0)
+		elog(ERROR, "SPI_execute_plan_extended failed: %s", SPI_result_code_string(ret));
+	return receiver.seen;
 }
 
 /*

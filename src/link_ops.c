@@ -491,8 +491,7 @@ load_many(FunctionCallInfo fcinfo, bool typed)
 
 	SPI_connect();
 	relorm_bind_keys(values, 0, owner, SHAPE_ONE);
-	seen = relorm_fetch_into(result,
-							 SPI_cursor_open(NULL, relorm_plan(rel, &spec), values, NULL, true));
+	seen = relorm_run_into(result, relorm_plan(rel, &spec), values, NULL);
 	SPI_finish();
 
 	if (seen == 0)

@@ -881,21 +881,32 @@ query_order_sql(Oid relid, const char *alias, Jsonb *order)
 	return order_sql(compile_order(&scope, &v, "options.order"), NIL);
 }
 
-/* key_order: order items of a table's primary key (for determinism). */
+/*
+ * then_key_order: order items, followed (for determinism) by the columns
+ * of the table's primary key that they do not order by already: ordering
+ * by one expression twice would only cost the planner a useless sort.
+ */
 static List *
-key_order(Scope *scope)
+then_key_order(List *items, Scope *scope)
 {
 	ColumnSet	key;
-	List	   *items = NIL;
 	int			c;
 
 	if (!table_primary_key(scope->relid, &key))
-		return NIL;
+		return items;
 	for (c = 0; c < key.ncols; c++)
 	{
-		OrderItem  *item = palloc(sizeof(OrderItem));
+		char	   *expr = column(scope->alias, key.names[c]);
+		OrderItem  *item;
+		ListCell   *lc;
+		bool		present = false;
 
-		item->expr = column(scope->alias, key.names[c]);
+		foreach(lc, items)
+			present |= strcmp(((OrderItem *) lfirst(lc))->expr, expr) == 0;
+		if (present)
+			continue;
+		item = palloc(sizeof(OrderItem));
+		item->expr = expr;
 		item->direction = "";
 		items = lappend(items, item);
 	}
@@ -1031,7 +1042,7 @@ compile_aggregate(QueryCompiler *qc, Scope *scope, RelationInfo *rel,
 		if (!column_info(child->relid, jstr(col), &coltype, &typmod))
 			no_column(child->relid, jstr(col), psprintf("%s.string_agg", path));
 		order = (o = field(spec, "order")) != NULL
-			? compile_order(child, o, psprintf("%s.order", path)) : key_order(child);
+			? compile_order(child, o, psprintf("%s.order", path)) : then_key_order(NIL, child);
 		*type = TEXTOID;
 		return psprintf("(SELECT pg_catalog.string_agg((%s)::pg_catalog.text, %s%s%s) FROM %s WHERE %s AND %s)",
 						column(child->alias, jstr(col)),
@@ -1449,8 +1460,8 @@ compile_relation_item(QueryCompiler *qc, Scope *scope, RelationInfo *rel,
 		ov.val.binary.len = VARSIZE(rel->options.order);
 		if (JB_ROOT_IS_SCALAR(rel->options.order))
 			JsonbExtractScalar(&rel->options.order->root, &ov);
-		qc->forced_order = list_concat(compile_order(child, &ov, psprintf("%s.order", path)),
-									   key_order(child));
+		qc->forced_order = then_key_order(compile_order(child, &ov, psprintf("%s.order", path)),
+										  child);
 	}
 	return compile_rows(qc, child, from, list_make1(corr), query, path,
 						relation_kind_is_to_many(rel->kind) ? ROWS_ARRAY : ROWS_OBJECT,
@@ -1516,7 +1527,7 @@ compile_rows(QueryCompiler *qc, Scope *scope, const char *from, List *conditions
 	 */
 	order_items = order ? compile_order(scope, order, psprintf("%s.order", path)) : forced;
 	if (mode == ROWS_ARRAY || paged)
-		order_items = list_concat(order_items, key_order(scope));
+		order_items = then_key_order(order_items, scope);
 	if (mode == ROWS_OBJECT && limit_sql == NULL)
 		limit_sql = "1";
 

@@ -114,9 +114,8 @@ return_rows(FunctionCallInfo fcinfo, QueryCompiler *qc, const char *sql, Oid row
 	uint64		n;
 
 	SPI_connect();
-	n = relorm_fetch_into(result,
-						  SPI_cursor_open(NULL, relorm_query_plan(sql, qc->nparams, qc->types),
-										  qc->values, qc->nulls, true));
+	n = relorm_run_into(result, relorm_query_plan(sql, qc->nparams, qc->types),
+						qc->values, qc->nulls);
 	SPI_finish();
 	return n;
 }

@@ -282,7 +282,8 @@ typedef struct ResultStore
 } ResultStore;
 
 extern ResultStore *relorm_result_store(FunctionCallInfo fcinfo, Oid rowtype);
-extern uint64 relorm_fetch_into(ResultStore *result, Portal portal);
+extern uint64 relorm_run_into(ResultStore *result, SPIPlanPtr plan, Datum *values,
+							  const char *nulls);
 extern HeapTuple relorm_row_from_result(TupleDesc rowdesc, HeapTuple result,
 										TupleDesc resultdesc);
 extern int	relorm_bind_keys(Datum *values, int next, const KeyList *keys,
