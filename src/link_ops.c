@@ -465,7 +465,6 @@ load_many(FunctionCallInfo fcinfo, bool typed)
 	KeyList    *owner;
 	Datum		values[RELORM_MAX_KEY_COLUMNS];
 	ResultStore *result;
-	uint64		seen;
 	StatementSpec spec = statement_spec(typed ? RELOP_LOAD_MANY_ROW : RELOP_LOAD_MANY,
 										SHAPE_ONE);
 
@@ -491,11 +490,13 @@ load_many(FunctionCallInfo fcinfo, bool typed)
 
 	SPI_connect();
 	relorm_bind_keys(values, 0, owner, SHAPE_ONE);
-	seen = relorm_run_into(result, relorm_plan(rel, &spec), values, NULL);
+	if (relorm_run_into(result, relorm_plan(rel, &spec), values, NULL) == 0)
+	{
+		/* no related rows: is there an owner? */
+		relorm_check_keys(rel, SHAPE_NONE, values);
+		(void) write_outcome(rel, owner, NULL);
+	}
 	SPI_finish();
-
-	if (seen == 0)
-		no_row(&rel->source, owner, 0);
 	return (Datum) 0;
 }
 

@@ -565,17 +565,22 @@ build_junction_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
 
 /*
  * append_related_from writes the FROM clause that joins the owner to its
- * related rows, keeping the owner when it has none:
+ * related rows, keeping the owner when it has none if keep_owner:
  *
- *	direct:   FROM source s LEFT JOIN target t ON s.ref1 = t.fk1
- *	junction: FROM source s LEFT JOIN (junction j JOIN target t
+ *	direct:   FROM source s [LEFT] JOIN target t ON s.ref1 = t.fk1
+ *	junction: FROM source s [LEFT] JOIN (junction j JOIN target t
  *				 ON j.jt1 = t.ref1) ON s.ref1 = j.js1
  *	WHERE s.id = $1
+ *
+ * An inner join lets the planner read the junction in the order of its
+ * (js, jt) index when that is the order asked for: a left join keeps the
+ * target's columns apart from the junction's.
  */
 static void
-append_related_from(SqlBuilder *sb, RelationInfo *rel)
+append_related_from(SqlBuilder *sb, RelationInfo *rel, bool keep_owner)
 {
-	appendStringInfo(&sb->buf, " FROM %s s LEFT JOIN ", rel->source.qualified);
+	appendStringInfo(&sb->buf, " FROM %s s %sJOIN ", rel->source.qualified,
+					 keep_owner ? "LEFT " : "");
 	if (rel->kind == RELORM_MANY_TO_MANY)
 	{
 		appendStringInfo(&sb->buf, "(%s j JOIN %s t ON ",
@@ -594,9 +599,11 @@ append_related_from(SqlBuilder *sb, RelationInfo *rel)
 }
 
 /*
- * build_load: the related rows of one owner, as json or as rows.  A row
- * whose first column is false (or json NULL) stands for "the owner exists
- * but has no related row"; no row at all means the owner does not exist.
+ * build_load: the related rows of one owner, as json or as rows.  For a
+ * to-one relation, a row whose first column is false (or json NULL) stands
+ * for "the owner exists but has no related row", and no row at all means
+ * the owner does not exist.  A to-many load returns the related rows only;
+ * when there are none, the caller checks the owner (RELOP_CHECK).
  *
  *	SELECT pg_catalog.row_to_json(t.*) <related from> ORDER BY t.id
  *	SELECT t.id IS NOT NULL, t.* <related from> ORDER BY t.id
@@ -615,7 +622,7 @@ build_load(SqlBuilder *sb, RelationInfo *rel, RelOp op)
 	}
 	else
 		appendStringInfoString(&sb->buf, "SELECT pg_catalog.row_to_json(t.*)");
-	append_related_from(sb, rel);
+	append_related_from(sb, rel, op == RELOP_LOAD_ONE || op == RELOP_LOAD_ONE_ROW);
 	append_default_order(sb, rel);
 	if (op == RELOP_LOAD_ONE || op == RELOP_LOAD_ONE_ROW)
 		appendStringInfoString(&sb->buf, " LIMIT 2");
