@@ -19,7 +19,7 @@ REGRESS      = catalog keys link_ops renames security plans pivot_ops \
                query_select query_filters query_errors
 REGRESS_OPTS = --load-extension=relorm --load-extension=pg_stat_statements
 # isolation specs (test/isolation/specs/NAME.spec), run after REGRESS
-ISOLATION      = metadata_invalidation pivot_races
+ISOLATION      = metadata_invalidation pivot_races register_race
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=relorm
 
 # PostgreSQL 15 is the supported server; Debian's /usr/bin/pg_config (from

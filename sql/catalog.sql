@@ -163,6 +163,12 @@ SELECT relorm_many_to_many('question', 'voted2', 'category', junction => 'questi
 :e
 SELECT relorm_has_many('author', 'b2', 'book', options => '{"pivot": ["x"]}');
 :e
+-- a junction column set cannot be both ends of a pair (22023), even
+-- between two tables whose keys it could hold
+CREATE TABLE question_same (ref int, PRIMARY KEY (ref));
+SELECT relorm_many_to_many('question', 'voted2', 'category', junction => 'question_same',
+                           source_key => ARRAY['ref'], target_key => ARRAY['ref']);
+:e
 -- nothing of the failed calls was registered
 SELECT count(*) FROM relorm_relations WHERE name IN ('b2', 'voted2', 'publisher', 'editor', 'namesake');
 

@@ -63,5 +63,30 @@ SELECT relorm_load_many('writer', 'books', 1);
 SELECT relorm_has_many('writer', 'books', 'novel', options => '{"order": ["-title"]}');
 SELECT relorm_load_many('writer', 'books', 1);
 
+-- Options that name columns follow their renames: "order" (the target's
+-- columns, in each of its forms) and "pivot" (the junction's).  A column
+-- named like a direction is not mistaken for one.
+SELECT relorm_has_many('writer', 'books_by_title', 'novel', foreign_key => ARRAY['writer_ref'],
+                       options => '{"order": [{"title": "desc"}, "writer_ref"]}');
+SELECT relorm_has_many('writer', 'books_by_title2', 'novel', foreign_key => ARRAY['writer_ref'],
+                       options => '{"order": "title"}');
+ALTER TABLE novel_labels ADD COLUMN note text, ADD COLUMN "desc" int;
+SELECT relorm_many_to_many('novel', 'noted', 'tag', junction => 'novel_labels',
+                           options => '{"pivot": ["note", "desc"]}');
+ALTER TABLE novel RENAME COLUMN title TO headline;
+ALTER TABLE novel_labels RENAME COLUMN note TO remark;
+ALTER TABLE novel_labels RENAME COLUMN "desc" TO rank;
+SELECT name, options FROM relorm_relations
+ WHERE name IN ('books', 'books_by_title', 'books_by_title2', 'noted') ORDER BY name;
+SELECT relorm_load_many('writer', 'books', 1);
+SELECT relorm_load_many('writer', 'books_by_title', 1);
+SELECT relorm_attach('novel', 'noted', 2, 1, '{"remark": "renamed", "rank": 1}');
+SELECT remark, rank FROM novel_labels WHERE novel_labels.book_id = 2;
+-- renaming a column no relation names leaves the catalog rows alone
+SELECT xmin AS catalog_xmin FROM relorm_catalog WHERE name = 'noted' \gset
+ALTER TABLE novel_labels ADD COLUMN unrelated int;
+ALTER TABLE novel_labels RENAME COLUMN unrelated TO still_unrelated;
+SELECT xmin = :'catalog_xmin' AS untouched FROM relorm_catalog WHERE name = 'noted';
+
 RESET search_path;
 DROP SCHEMA ren2 CASCADE;

@@ -38,6 +38,7 @@
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_attribute.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
@@ -251,6 +252,20 @@ extension_namespace(void)
 	return nsp;
 }
 
+/* catalog_natts: the number of columns of relid (dropped ones included). */
+static int
+catalog_natts(Oid relid)
+{
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	int			natts;
+
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	natts = ((Form_pg_class) GETSTRUCT(tuple))->relnatts;
+	ReleaseSysCache(tuple);
+	return natts;
+}
+
 /*
  * relorm_catalog_relid returns the OID of relorm_catalog.  Without the
  * extension that is an error, unless missing_ok.
@@ -276,6 +291,15 @@ relorm_catalog_relid(bool missing_ok)
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("extension \"relorm\" is not installed in this database"),
 					 errhint("Run CREATE EXTENSION relorm.")));
+		}
+		/* the C code reads rows of exactly this shape */
+		if (catalog_natts(catalog_relid) != Natts_catalog)
+		{
+			catalog_relid = catalog_index_relid = InvalidOid;
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("relorm_catalog does not have the columns this build of relorm expects"),
+					 errhint("Update the extension with ALTER EXTENSION relorm UPDATE, or install the matching library.")));
 		}
 	}
 	return catalog_relid;

@@ -37,6 +37,7 @@
 #include "catalog/namespace.h"
 #include "catalog/objectaddress.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
@@ -622,6 +623,8 @@ static void
 catalog_insert(Registration *r)
 {
 	Relation	catalog = table_open(relorm_catalog_relid(false), RowExclusiveLock);
+	MemoryContext context = CurrentMemoryContext;
+	char	   *source_name;
 	Datum		values[Natts_catalog];
 	bool		nulls[Natts_catalog];
 	HeapTuple	tuple;
@@ -646,7 +649,35 @@ catalog_insert(Registration *r)
 	values[Anum_catalog_column_names - 1] = row_column_names(values, nulls);
 
 	tuple = heap_form_tuple(RelationGetDescr(catalog), values, nulls);
-	CatalogTupleInsert(catalog, tuple);
+	source_name = get_rel_name(r->source);
+
+	/*
+	 * check_new_name found no relation of this name, but a concurrent
+	 * session may have registered one since: the catalog's unique index
+	 * waits for it to commit and then fails.  Report that as check_new_name
+	 * would have.
+	 */
+	PG_TRY();
+	{
+		CatalogTupleInsert(catalog, tuple);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(context);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_UNIQUE_VIOLATION)
+			PG_RE_THROW();
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("relation \"%s\" of table \"%s\" already exists",
+						r->name, source_name),
+				 errdetail("Another session registered it concurrently."),
+				 errhint("Drop it first with relorm_drop_relation.")));
+	}
+	PG_END_TRY();
 	table_close(catalog, NoLock);
 	catalog_changed();
 }
@@ -945,10 +976,12 @@ many_to_many_impl(FunctionCallInfo fcinfo)
 						psprintf("%s_id", get_rel_name(r.target)),
 						r.source == r.target ? &r.junction_source_cols : NULL,
 						"target_key", &r.junction_target_cols, &r.target_cols);
-	if (r.source == r.target && same_columns(&r.junction_source_cols, &r.junction_target_cols))
+	/* one column set cannot hold both ends of a pair (sharing some can) */
+	if (same_columns(&r.junction_source_cols, &r.junction_target_cols))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("source_key and target_key name the same junction columns")));
+				 errmsg("source_key and target_key name the same junction columns"),
+				 errhint("A junction row needs one foreign key to each table.")));
 	finish_registration(&r, arg_options(fcinfo, 6));
 	PG_RETURN_VOID();
 }
@@ -1172,9 +1205,75 @@ relorm_sql_drop_trigger(PG_FUNCTION_ARGS)
 }
 
 /*
+ * renamed_string: the string v with column `from` renamed `to`, if it
+ * names it - as "from", or in "order" also as "-from" (descending).
+ */
+static bool
+renamed_string(JsonbValue *v, const char *from, const char *to, bool order)
+{
+	int			flen = strlen(from);
+	int			skip = (order && v->val.string.len == flen + 1 &&
+						v->val.string.val[0] == '-') ? 1 : 0;
+
+	if (v->val.string.len != flen + skip ||
+		strncmp(v->val.string.val + skip, from, flen) != 0)
+		return false;
+	v->val.string.val = psprintf("%s%s", skip ? "-" : "", to);
+	v->val.string.len = strlen(to) + skip;
+	return true;
+}
+
+/*
+ * rename_in_options returns the options with column `from` renamed `to`
+ * where they name it: in "order" (columns of the target) if the renamed
+ * table is the target, in "pivot" (columns of the junction) if it is the
+ * junction.  NULL when nothing changed.
+ */
+static Jsonb *
+rename_in_options(Jsonb *options, const char *from, const char *to,
+				  bool target, bool junction)
+{
+	JsonbIterator *it = JsonbIteratorInit(&options->root);
+	JsonbParseState *state = NULL;
+	JsonbValue	v;
+	JsonbValue *result = NULL;
+	JsonbIteratorToken tok;
+	int			depth = 0;
+	bool		in_order = false;
+	bool		in_pivot = false;
+	bool		changed = false;
+
+	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	{
+		if (tok == WJB_BEGIN_OBJECT || tok == WJB_BEGIN_ARRAY)
+			depth++;
+		else if (tok == WJB_END_OBJECT || tok == WJB_END_ARRAY)
+			depth--;
+		if (tok == WJB_KEY && depth == 1)
+		{
+			in_order = target && v.val.string.len == 5 &&
+				strncmp(v.val.string.val, "order", 5) == 0;
+			in_pivot = junction && v.val.string.len == 5 &&
+				strncmp(v.val.string.val, "pivot", 5) == 0;
+		}
+		/* "order": "col", ["col", "-col"] or [{"col": "asc"}]; "pivot": ["col"] */
+		else if (v.type == jbvString &&
+				 ((in_order && ((tok == WJB_VALUE && depth == 1) ||
+								(tok == WJB_ELEM && depth == 2) ||
+								(tok == WJB_KEY && depth == 3))) ||
+				  (in_pivot && tok == WJB_ELEM && depth == 2)))
+			changed |= renamed_string(&v, from, to, in_order && tok != WJB_KEY);
+		result = pushJsonbValue(&state, tok, tok < WJB_BEGIN_ARRAY ? &v : NULL);
+	}
+	return changed ? JsonbValueToJsonb(result) : NULL;
+}
+
+/*
  * relorm_rename_trigger, on ddl_command_end of ALTER TABLE: after RENAME
  * COLUMN, the stored column names of the relations involving the table
- * follow (relations themselves work by attribute number anyway).
+ * follow (relations themselves work by attribute number anyway), and so do
+ * the "order" and "pivot" options, which name columns.  Rows that name
+ * none of the renamed columns are not written.
  */
 Datum
 relorm_rename_trigger(PG_FUNCTION_ARGS)
@@ -1210,6 +1309,8 @@ relorm_rename_trigger(PG_FUNCTION_ARGS)
 		bool		nulls[Natts_catalog];
 		bool		replace[Natts_catalog];
 		HeapTuple	updated;
+		Datum		names;
+		Jsonb	   *options;
 
 		heap_deform_tuple(tuple, desc, values, nulls);
 		if (DatumGetObjectId(values[Anum_catalog_source - 1]) != relid &&
@@ -1218,8 +1319,24 @@ relorm_rename_trigger(PG_FUNCTION_ARGS)
 			 DatumGetObjectId(values[Anum_catalog_junction - 1]) != relid))
 			continue;
 		memset(replace, false, sizeof(replace));
-		replace[Anum_catalog_column_names - 1] = true;
-		values[Anum_catalog_column_names - 1] = row_column_names(values, nulls);
+		names = row_column_names(values, nulls);
+		replace[Anum_catalog_column_names - 1] =
+			!DatumGetBool(OidFunctionCall2Coll(F_ARRAY_EQ, C_COLLATION_OID,
+											   values[Anum_catalog_column_names - 1], names));
+		values[Anum_catalog_column_names - 1] = names;
+		options = rename_in_options(DatumGetJsonbP(values[Anum_catalog_options - 1]),
+									stmt->subname, stmt->newname,
+									DatumGetObjectId(values[Anum_catalog_target - 1]) == relid,
+									!nulls[Anum_catalog_junction - 1] &&
+									DatumGetObjectId(values[Anum_catalog_junction - 1]) == relid);
+		if (options != NULL)
+		{
+			replace[Anum_catalog_options - 1] = true;
+			values[Anum_catalog_options - 1] = JsonbPGetDatum(options);
+		}
+		/* rows that name none of the renamed columns stay as they are */
+		if (!replace[Anum_catalog_column_names - 1] && options == NULL)
+			continue;
 		updated = heap_modify_tuple(tuple, desc, values, nulls, replace);
 		CatalogTupleUpdate(catalog, &updated->t_self, updated);
 		changed = true;
