@@ -121,6 +121,20 @@ SELECT relorm_many_to_many('post', 'ctags', 'ctag');
 SELECT relorm_sync('post', 'ctags', 5, '[{"a": 1, "b": 2}, {"a": 1, "b": 1}]'::jsonb);
 SELECT relorm_toggle('post', 'ctags', 5, '{"a": 1, "b": 2}'::jsonb);
 
+-- A junction that references the target by another unique column: the
+-- results still name targets by their primary key.
+CREATE TABLE badge (id int PRIMARY KEY, code text UNIQUE NOT NULL);
+CREATE TABLE post_badge (post_id int REFERENCES post, badge_code text REFERENCES badge (code),
+                         PRIMARY KEY (post_id, badge_code));
+INSERT INTO badge VALUES (1, 'gold'), (2, 'silver'), (3, 'bronze');
+SELECT relorm_many_to_many('post', 'badges', 'badge', junction => 'post_badge',
+                           target_key => ARRAY['badge_code']);
+SELECT relorm_sync('post', 'badges', 5, ARRAY[3, 1]);
+SELECT relorm_sync('post', 'badges', 5, ARRAY[2]);
+SELECT relorm_toggle('post', 'badges', 5, ARRAY[2, 3]);
+SELECT relorm_detach('post', 'badges', 5);
+SELECT * FROM post_badge;
+
 -- A set-based call: attaching 10,000 targets runs one statement.
 INSERT INTO tag SELECT g, 'tag ' || g FROM generate_series(10, 15009) g;
 SELECT relorm_detach('post', 'tags', 6);
@@ -160,6 +174,14 @@ SELECT relorm_sync('post', 'tags', 5, ARRAY[99999]);
 :e
 SELECT relorm_associate('post', 'comments', 5, 99);
 :e
+-- keys given twice make the targets found fewer than the keys: the check
+-- still finds the missing one, or finds none
+SELECT relorm_attach('post', 'tags', 5, ARRAY[1, 1, 99999]);
+:e
+SELECT relorm_detach('post', 'tags', 5, ARRAY[99999, 2, 99999]);
+:e
+SELECT relorm_toggle('post', 'tags', 5, ARRAY[8, 8]);
+SELECT relorm_toggle('post', 'tags', 5, ARRAY[8, 8]);
 -- one target (a flat statement, then a check when it changed nothing)
 SELECT relorm_attach('post', 'tags', 5, 99999);
 :e

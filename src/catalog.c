@@ -666,6 +666,20 @@ table_primary_key(Oid relid, ColumnSet *cols)
 	return true;
 }
 
+/* columnset_equal: the two sets list the same attributes in the same order. */
+bool
+columnset_equal(const ColumnSet *a, const ColumnSet *b)
+{
+	int			i;
+
+	if (a->ncols != b->ncols)
+		return false;
+	for (i = 0; i < a->ncols; i++)
+		if (a->attnums[i] != b->attnums[i])
+			return false;
+	return true;
+}
+
 /*
  * columnset_fill looks up names, types and nullability of cols->attnums.
  */

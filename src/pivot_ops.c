@@ -136,8 +136,11 @@ merge_pivots(RelationInfo *rel, Jsonb *common, Jsonb **pivots, int n)
 	int			i;
 
 	for (i = 0; i < n; i++)
-	{
 		mask |= field_mask(rel, pivots[i], "the pivot fields of a target");
+	if (mask == 0)
+		return 0;				/* no fields: the statement reads none */
+	for (i = 0; i < n; i++)
+	{
 		if (common != NULL && pivots[i] != NULL)
 			pivots[i] = DatumGetJsonbP(DirectFunctionCall2(jsonb_concat,
 														   JsonbPGetDatum(common),
@@ -253,16 +256,20 @@ run_pivot(RelationInfo *rel, StatementSpec *spec, KeyList *owner,
 
 	n = relorm_bind_keys(values, 0, owner, SHAPE_ONE);
 	n = relorm_bind_keys(values, n, targets, spec->shape);
+	/* the pivot fields: jsonb for one target, jsonb texts for several */
 	if (spec->shape == SHAPE_ONE)
-		values[n++] = JsonbPGetDatum(pivots[0]);
+		values[n++] = JsonbPGetDatum(spec->pivot_fields != 0 ? pivots[0] : empty_object());
+	else if (spec->shape == SHAPE_MANY && spec->pivot_fields == 0)
+		values[n++] = PointerGetDatum(construct_empty_array(TEXTOID));
 	else if (spec->shape == SHAPE_MANY)
 	{
 		Datum	   *elems = palloc(sizeof(Datum) * (targets->nkeys + 1));
 		int			i;
 
 		for (i = 0; i < targets->nkeys; i++)
-			elems[i] = JsonbPGetDatum(pivots[i]);
-		values[n++] = PointerGetDatum(construct_array(elems, targets->nkeys, JSONBOID,
+			elems[i] = CStringGetTextDatum(JsonbToCString(NULL, &pivots[i]->root,
+														  VARSIZE(pivots[i])));
+		values[n++] = PointerGetDatum(construct_array(elems, targets->nkeys, TEXTOID,
 													  -1, false, TYPALIGN_INT));
 	}
 

@@ -230,20 +230,6 @@ columns_by_name(ColumnSet *cols, Oid relid, ArrayType *names, const char *argnam
 	columnset_fill(cols, relid);
 }
 
-/* same_columns: the two sets list the same attributes in the same order. */
-static bool
-same_columns(const ColumnSet *a, const ColumnSet *b)
-{
-	int			i;
-
-	if (a->ncols != b->ncols)
-		return false;
-	for (i = 0; i < a->ncols; i++)
-		if (a->attnums[i] != b->attnums[i])
-			return false;
-	return true;
-}
-
 /*
  * foreign_keys lists the foreign-key constraints of `referencing` that
  * reference `referenced` (inherited clones on partitions excluded).
@@ -331,8 +317,8 @@ resolve_foreign_key(Oid fk_table, Oid ref_table, ArrayType *given_fk,
 		{
 			ForeignKey *fk = lfirst(lc);
 
-			if (same_columns(&fk->referencing, fkcols) &&
-				(!given_ref || same_columns(&fk->referenced, refcols)))
+			if (columnset_equal(&fk->referencing, fkcols) &&
+				(!given_ref || columnset_equal(&fk->referenced, refcols)))
 				chosen = fk;
 		}
 	}
@@ -342,9 +328,9 @@ resolve_foreign_key(Oid fk_table, Oid ref_table, ArrayType *given_fk,
 		{
 			ForeignKey *fk = lfirst(lc);
 
-			if (exclude && same_columns(&fk->referencing, exclude))
+			if (exclude && columnset_equal(&fk->referencing, exclude))
 				continue;
-			if (given_ref && !same_columns(&fk->referenced, refcols))
+			if (given_ref && !columnset_equal(&fk->referenced, refcols))
 				continue;
 			candidates = lappend(candidates, fk);
 		}
@@ -977,7 +963,7 @@ many_to_many_impl(FunctionCallInfo fcinfo)
 						r.source == r.target ? &r.junction_source_cols : NULL,
 						"target_key", &r.junction_target_cols, &r.target_cols);
 	/* one column set cannot hold both ends of a pair (sharing some can) */
-	if (same_columns(&r.junction_source_cols, &r.junction_target_cols))
+	if (columnset_equal(&r.junction_source_cols, &r.junction_target_cols))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("source_key and target_key name the same junction columns"),

@@ -222,6 +222,7 @@ extern void relorm_lock_relation_tables(RelationInfo *rel, LOCKMODE mode);
 extern const char *relation_kind_name(RelationKind kind);
 extern bool relation_kind_is_to_many(RelationKind kind);
 extern void columnset_fill(ColumnSet *cols, Oid relid);
+extern bool columnset_equal(const ColumnSet *a, const ColumnSet *b);
 extern bool table_primary_key(Oid relid, ColumnSet *cols);
 extern bool table_unique_index(Oid relid, const ColumnSet *cols, bool exact,
 							   bool arbiter);

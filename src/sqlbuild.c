@@ -285,16 +285,22 @@ append_owner_cte(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *ocols)
 
 /*
  * append_keys_cte writes the CTE of the target keys with their position,
- * and for pivot operations each key's pivot fields (jsonb) as "pivot":
+ * and for pivot operations each key's pivot fields as "pivot" (only when
+ * the call gives some: pivot_used):
  *
  *	one:  k AS (SELECT $2::int4 AS k1, [$3::jsonb AS pivot,] 1::int8 AS ord)
  *	many: k AS (SELECT * FROM ROWS FROM (pg_catalog.unnest($2::int4[]), ...
- *				[, pg_catalog.unnest($3::jsonb[])]) WITH ORDINALITY
+ *				[, pg_catalog.unnest($3::text[])]) WITH ORDINALITY
  *				AS k(k1, ..., [pivot,] ord))
+ *
+ * Several targets' pivot fields travel as text[] (jsonb texts) rather than
+ * jsonb[]: a custom plan for a large jsonb[] value takes ten times longer
+ * to plan.  A pivot operation always declares the pivot parameter, so that
+ * its parameters do not depend on the fields given.
  */
 static void
 append_keys_cte(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
-				const ColumnSet *kcols, bool with_pivot)
+				const ColumnSet *kcols, bool with_pivot, bool pivot_used)
 {
 	const ColumnSet *key = rel->target_key;
 	int			c;
@@ -316,16 +322,24 @@ append_keys_cte(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
 		return;
 	}
 	appendStringInfoString(&sb->buf, "* FROM ROWS FROM (");
-	for (c = 0; c < key->ncols + (with_pivot ? 1 : 0); c++)
+	for (c = 0; c < key->ncols; c++)
 	{
 		appendStringInfoString(&sb->buf, c ? ", pg_catalog.unnest(" : "pg_catalog.unnest(");
-		append_param(sb, c < key->ncols ? key->types[c] : JSONBOID, true);
+		append_param(sb, key->types[c], true);
 		appendStringInfoChar(&sb->buf, ')');
 	}
+	if (with_pivot && pivot_used)
+	{
+		appendStringInfoString(&sb->buf, ", pg_catalog.unnest(");
+		append_param(sb, TEXTOID, true);
+		appendStringInfoChar(&sb->buf, ')');
+	}
+	else if (with_pivot)
+		sb->argtypes[sb->nargs++] = TEXTARRAYOID;
 	appendStringInfoString(&sb->buf, ") WITH ORDINALITY AS k(");
 	for (c = 0; c < key->ncols; c++)
 		appendStringInfo(&sb->buf, "%s, ", kcols->names[c]);
-	appendStringInfoString(&sb->buf, with_pivot ? "pivot, ord))" : "ord))");
+	appendStringInfoString(&sb->buf, with_pivot && pivot_used ? "pivot, ord))" : "ord))");
 }
 
 /*
@@ -347,31 +361,55 @@ append_targets_cte(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
 }
 
 /*
+ * append_missing_key writes the position of the first target key that
+ * names no row, NULL if none:
+ *
+ *	(SELECT k.ord FROM k WHERE NOT EXISTS
+ *		(SELECT FROM target t WHERE t.id = k.k1) ORDER BY k.ord LIMIT 1)
+ *	(ORDER BY ... LIMIT 1 only in SHAPE_MANY)
+ *
+ * When the statement has a CTE t of the targets found (have_t), the keys
+ * are probed again only if t has fewer rows than k (a key is missing, or
+ * was given twice):
+ *
+ *	CASE WHEN (SELECT count(*) FROM t) = (SELECT count(*) FROM k)
+ *		 THEN NULL ELSE <the above> END
+ */
+static void
+append_missing_key(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
+				   const ColumnSet *kcols, bool have_t)
+{
+	if (shape == SHAPE_NONE)
+	{
+		appendStringInfoString(&sb->buf, "NULL::pg_catalog.int8");
+		return;
+	}
+	if (have_t && shape == SHAPE_MANY)
+		appendStringInfoString(&sb->buf,
+							   "CASE WHEN (SELECT pg_catalog.count(*) FROM t) OPERATOR(pg_catalog.=) (SELECT pg_catalog.count(*) FROM k) THEN NULL ELSE ");
+	appendStringInfo(&sb->buf,
+					 "(SELECT k.ord FROM k WHERE NOT EXISTS (SELECT FROM %s t WHERE ",
+					 rel->target.qualified);
+	append_columns_eq(sb, "t", rel->target_key, "k", kcols);
+	appendStringInfoString(&sb->buf, shape == SHAPE_MANY ? ") ORDER BY k.ord LIMIT 1)" : "))");
+	if (have_t && shape == SHAPE_MANY)
+		appendStringInfoString(&sb->buf, " END");
+}
+
+/*
  * append_outcome writes the final SELECT every write statement ends with:
  * whether the owner exists, the position of the first target key that
- * names no row (NULL if none), and how many rows the change touched.
+ * names no row (NULL if none; append_missing_key), and how many rows the
+ * change touched.
  *
- *	SELECT EXISTS (SELECT FROM o),
- *		   (SELECT k.ord FROM k WHERE NOT EXISTS
- *				(SELECT FROM target t WHERE t.id = k.k1) ORDER BY k.ord LIMIT 1),
- *			   (ORDER BY ... LIMIT 1 only in SHAPE_MANY)
- *		   (SELECT pg_catalog.count(*) FROM w)
+ *	SELECT EXISTS (SELECT FROM o), <missing key>, (SELECT pg_catalog.count(*) FROM w)
  */
 static void
 append_outcome(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
-			   const ColumnSet *kcols, const char *owner_exists)
+			   const ColumnSet *kcols, bool have_t)
 {
-	appendStringInfo(&sb->buf, "\nSELECT %s,\n       ", owner_exists);
-	if (shape == SHAPE_NONE)
-		appendStringInfoString(&sb->buf, "NULL::pg_catalog.int8");
-	else
-	{
-		appendStringInfo(&sb->buf,
-						 "(SELECT k.ord FROM k WHERE NOT EXISTS (SELECT FROM %s t WHERE ",
-						 rel->target.qualified);
-		append_columns_eq(sb, "t", rel->target_key, "k", kcols);
-		appendStringInfoString(&sb->buf, shape == SHAPE_MANY ? ") ORDER BY k.ord LIMIT 1)" : "))");
-	}
+	appendStringInfoString(&sb->buf, "\nSELECT EXISTS (SELECT FROM o),\n       ");
+	append_missing_key(sb, rel, shape, kcols, have_t);
 	appendStringInfoString(&sb->buf, ",\n       (SELECT pg_catalog.count(*) FROM w)");
 }
 
@@ -406,7 +444,7 @@ build_fk_on_target_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
 	if (shape != SHAPE_NONE)
 	{
 		appendStringInfoString(&sb->buf, ",\n     ");
-		append_keys_cte(sb, rel, shape, kcols, false);
+		append_keys_cte(sb, rel, shape, kcols, false, false);
 	}
 	appendStringInfo(&sb->buf, ",\n     w AS (UPDATE %s t SET ", rel->target.qualified);
 	for (c = 0; c < fk->ncols; c++)
@@ -446,7 +484,7 @@ build_fk_on_target_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
 			break;
 	}
 	appendStringInfoString(&sb->buf, " RETURNING 1)");
-	append_outcome(sb, rel, shape, kcols, "EXISTS (SELECT FROM o)");
+	append_outcome(sb, rel, shape, kcols, false);
 }
 
 /*
@@ -521,7 +559,7 @@ build_junction_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
 	if (shape != SHAPE_NONE)
 	{
 		appendStringInfoString(&sb->buf, ",\n     ");
-		append_keys_cte(sb, rel, shape, kcols, false);
+		append_keys_cte(sb, rel, shape, kcols, false, false);
 		appendStringInfoString(&sb->buf, ",\n     ");
 		append_targets_cte(sb, rel, shape, kcols, tcols);
 	}
@@ -560,7 +598,7 @@ build_junction_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
 			break;
 	}
 	appendStringInfoString(&sb->buf, " RETURNING 1)");
-	append_outcome(sb, rel, shape, kcols, "EXISTS (SELECT FROM o)");
+	append_outcome(sb, rel, shape, kcols, shape != SHAPE_NONE);
 }
 
 /*
@@ -803,12 +841,12 @@ order_direction(const char *text)
  * its first position) unless all occurrences are wanted:
  *
  *	t AS (SELECT DISTINCT ON (t.ref1) t.ref1 AS t1, <key json> AS key,
- *			k.pivot, k.ord FROM target t JOIN k ON t.id = k.k1
+ *			[k.pivot::jsonb AS pivot,] k.ord FROM target t JOIN k ON t.id = k.k1
  *		  ORDER BY t.ref1, k.ord)
  */
 static void
 append_pivot_targets_cte(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *kcols,
-						 const ColumnSet *tcols, bool all_occurrences)
+						 const ColumnSet *tcols, bool all_occurrences, bool pivot_used)
 {
 	appendStringInfoString(&sb->buf, "t AS (SELECT ");
 	if (!all_occurrences)
@@ -820,7 +858,8 @@ append_pivot_targets_cte(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *kco
 	append_select_list(sb, "t", &rel->target_cols, tcols);
 	appendStringInfoString(&sb->buf, ", ");
 	append_key_json(sb, "t", rel->target_key, rel->target_key);
-	appendStringInfo(&sb->buf, " AS key, k.pivot, k.ord FROM %s t JOIN k ON ",
+	appendStringInfo(&sb->buf, " AS key, %sk.ord FROM %s t JOIN k ON ",
+					 pivot_used ? "k.pivot::pg_catalog.jsonb AS pivot, " : "",
 					 rel->target.qualified);
 	append_columns_eq(sb, "t", rel->target_key, "k", kcols);
 	if (!all_occurrences)
@@ -972,13 +1011,19 @@ append_pivot_update(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec
  *		FROM t WHERE EXISTS (SELECT FROM w WHERE w.t1 = t.t1)), '[]')
  */
 static void
-append_keys_of(SqlBuilder *sb, RelationInfo *rel, const char *cte, const ColumnSet *tcols)
+append_keys_of(SqlBuilder *sb, RelationInfo *rel, const char *cte, const ColumnSet *tcols,
+			   bool unique)
 {
-	appendStringInfo(&sb->buf,
-					 "COALESCE((SELECT pg_catalog.jsonb_agg(t.key ORDER BY t.ord) FROM t WHERE EXISTS (SELECT FROM %s WHERE ",
-					 cte);
+	if (unique)
+		appendStringInfo(&sb->buf,
+						 "COALESCE((SELECT pg_catalog.jsonb_agg(t.key ORDER BY t.ord) FROM t JOIN %s ON ",
+						 cte);
+	else
+		appendStringInfo(&sb->buf,
+						 "COALESCE((SELECT pg_catalog.jsonb_agg(t.key ORDER BY t.ord) FROM t WHERE EXISTS (SELECT FROM %s WHERE ",
+						 cte);
 	append_columns_eq(sb, cte, tcols, "t", tcols);
-	appendStringInfoString(&sb->buf, ")), '[]'::pg_catalog.jsonb)");
+	appendStringInfoString(&sb->buf, unique ? "), '[]'::pg_catalog.jsonb)" : ")), '[]'::pg_catalog.jsonb)");
 }
 
 /*
@@ -991,14 +1036,22 @@ append_keys_of(SqlBuilder *sb, RelationInfo *rel, const char *cte, const ColumnS
 static void
 append_unlinked_keys(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *tcols)
 {
+	/* the junction holds the target's key itself: no need to look it up */
+	bool		key_in_junction = columnset_equal(&rel->target_cols, rel->target_key);
+	const char *alias = key_in_junction ? "d" : "t";
+
 	appendStringInfoString(&sb->buf, "COALESCE((SELECT pg_catalog.jsonb_agg(");
-	append_key_json(sb, "t", rel->target_key, rel->target_key);
+	append_key_json(sb, alias, key_in_junction ? tcols : rel->target_key, rel->target_key);
 	appendStringInfoString(&sb->buf, " ORDER BY ");
-	append_column_list(sb, "t", rel->target_key);
+	append_column_list(sb, alias, key_in_junction ? tcols : rel->target_key);
 	appendStringInfoString(&sb->buf, ") FROM (SELECT DISTINCT ");
 	append_column_list(sb, NULL, tcols);
-	appendStringInfo(&sb->buf, " FROM d) d JOIN %s t ON ", rel->target.qualified);
-	append_columns_eq(sb, "t", &rel->target_cols, "d", tcols);
+	appendStringInfoString(&sb->buf, " FROM d) d");
+	if (!key_in_junction)
+	{
+		appendStringInfo(&sb->buf, " JOIN %s t ON ", rel->target.qualified);
+		append_columns_eq(sb, "t", &rel->target_cols, "d", tcols);
+	}
 	appendStringInfoString(&sb->buf, "), '[]'::pg_catalog.jsonb)");
 }
 
@@ -1035,10 +1088,11 @@ build_pivot_statement(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *sp
 	if (shape != SHAPE_NONE)
 	{
 		appendStringInfoString(&sb->buf, ",\n     ");
-		append_keys_cte(sb, rel, shape, kcols, true);
+		append_keys_cte(sb, rel, shape, kcols, true, spec->pivot_fields != 0);
 		appendStringInfoString(&sb->buf, ",\n     ");
 		append_pivot_targets_cte(sb, rel, kcols, tcols,
-								 spec->op == RELOP_ATTACH && spec->option);
+								 spec->op == RELOP_ATTACH && spec->option,
+								 spec->pivot_fields != 0);
 	}
 	switch (spec->op)
 	{
@@ -1100,34 +1154,25 @@ build_pivot_statement(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *sp
 	}
 
 	appendStringInfoString(&sb->buf, "\nSELECT EXISTS (SELECT FROM o),\n       ");
-	if (shape == SHAPE_NONE)
-		appendStringInfoString(&sb->buf, "NULL::pg_catalog.int8");
-	else
-	{
-		appendStringInfo(&sb->buf,
-						 "(SELECT k.ord FROM k WHERE NOT EXISTS (SELECT FROM %s t WHERE ",
-						 rel->target.qualified);
-		append_columns_eq(sb, "t", rel->target_key, "k", kcols);
-		appendStringInfoString(&sb->buf, ") ORDER BY k.ord LIMIT 1)");
-	}
+	append_missing_key(sb, rel, shape, kcols, true);
 	appendStringInfoString(&sb->buf, ",\n       pg_catalog.jsonb_build_object(");
 	switch (spec->op)
 	{
 		case RELOP_ATTACH:
 			appendStringInfoString(&sb->buf, "'attached', ");
-			append_keys_of(sb, rel, "i", tcols);
+			append_keys_of(sb, rel, "i", tcols, !spec->option);
 			break;
 		case RELOP_DETACH:
 			appendStringInfoString(&sb->buf, "'detached', ");
 			if (shape == SHAPE_NONE)
 				append_unlinked_keys(sb, rel, tcols);
 			else
-				append_keys_of(sb, rel, "d", tcols);
+				append_keys_of(sb, rel, "d", tcols, rel->pair_unique);
 			break;
 		case RELOP_SYNC:
 			appendStringInfoString(&sb->buf, "'attached', ");
 			if (shape != SHAPE_NONE)
-				append_keys_of(sb, rel, "i", tcols);
+				append_keys_of(sb, rel, "i", tcols, true);
 			else
 				appendStringInfoString(&sb->buf, "'[]'::pg_catalog.jsonb");
 			appendStringInfoString(&sb->buf, ", 'detached', ");
@@ -1137,15 +1182,15 @@ build_pivot_statement(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *sp
 				appendStringInfoString(&sb->buf, "'[]'::pg_catalog.jsonb");
 			appendStringInfoString(&sb->buf, ", 'updated', ");
 			if (shape != SHAPE_NONE && spec->pivot_fields != 0)
-				append_keys_of(sb, rel, "u", tcols);
+				append_keys_of(sb, rel, "u", tcols, rel->pair_unique);
 			else
 				appendStringInfoString(&sb->buf, "'[]'::pg_catalog.jsonb");
 			break;
 		case RELOP_TOGGLE:
 			appendStringInfoString(&sb->buf, "'attached', ");
-			append_keys_of(sb, rel, "i", tcols);
+			append_keys_of(sb, rel, "i", tcols, true);
 			appendStringInfoString(&sb->buf, ", 'detached', ");
-			append_keys_of(sb, rel, "d", tcols);
+			append_keys_of(sb, rel, "d", tcols, rel->pair_unique);
 			break;
 		default:
 			elog(ERROR, "not a pivot statement: %d", (int) spec->op);
@@ -1178,7 +1223,7 @@ statement_is_flat(RelationInfo *rel, const StatementSpec *spec)
 }
 
 /*
- * append_flat_pivot_record: ", pg_catalog.jsonb_populate_record(NULL::junction,
+ * append_flat_pivot_record: "pg_catalog.jsonb_populate_record(NULL::junction,
  * $n) AS p", the pivot fields of the one target.  Its parameter follows the
  * owner's and the target's, but is written before them: number it ahead.
  */
@@ -1186,7 +1231,7 @@ static void
 append_flat_pivot_record(SqlBuilder *sb, RelationInfo *rel)
 {
 	appendStringInfo(&sb->buf,
-					 ", pg_catalog.jsonb_populate_record(NULL::%s, $%d::pg_catalog.jsonb) AS p",
+					 "pg_catalog.jsonb_populate_record(NULL::%s, $%d::pg_catalog.jsonb) AS p",
 					 rel->junction.qualified,
 					 rel->owner_key->ncols + rel->target_key->ncols + 1);
 }
@@ -1290,7 +1335,10 @@ build_flat_write(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec)
 			appendStringInfo(&sb->buf, " FROM %s s, %s t", rel->source.qualified,
 							 rel->target.qualified);
 			if (spec->pivot_fields != 0)
+			{
+				appendStringInfoString(&sb->buf, ", ");
 				append_flat_pivot_record(sb, rel);
+			}
 			appendStringInfoString(&sb->buf, " WHERE ");
 			append_flat_keys(sb, rel);
 			if (!duplicates && !rel->pair_unique)
@@ -1308,19 +1356,18 @@ build_flat_write(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec)
 		{
 			if (op == RELOP_UPDATE_PIVOT)
 			{
-				bool		first = true;
+				const char *sep = "";
 
 				appendStringInfo(&sb->buf, "UPDATE %s j SET ", junction);
 				for (c = 0; c < pv->ncols; c++)
 				{
 					if (!(spec->pivot_fields & (1U << c)))
 						continue;
-					appendStringInfo(&sb->buf, "%s%s = ", first ? "" : ", ",
-									 quote_identifier(pv->names[c]));
+					appendStringInfo(&sb->buf, "%s%s = ", sep, quote_identifier(pv->names[c]));
 					append_column(sb, "p", pv->names[c]);
-					first = false;
+					sep = ", ";
 				}
-				appendStringInfo(&sb->buf, " FROM %s s, %s t", rel->source.qualified,
+				appendStringInfo(&sb->buf, " FROM %s s, %s t, ", rel->source.qualified,
 								 rel->target.qualified);
 				append_flat_pivot_record(sb, rel);
 			}
