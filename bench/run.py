@@ -237,7 +237,9 @@ def scenarios():
         {"relorm": ["SELECT relorm_set('item', 'account', :i::int, :a::int);",
                     "SELECT relorm_set('item', 'account', :i::int, NULL::int);"],
          "raw": ["UPDATE item SET account_id = :a WHERE id = :i AND account_id IS DISTINCT FROM :a;",
-                 "UPDATE item SET account_id = NULL WHERE id = :i AND account_id IS NOT NULL;"]},
+                 "UPDATE item SET account_id = NULL WHERE id = :i AND account_id IS NOT NULL;"],
+         "relorm_sql": [relorm_statement("relorm_sql('item', 'account', 'set')", [":i", ":a"]),
+                        relorm_statement("relorm_sql('item', 'account', 'unset')", [":i"])]},
         sets={"a": acc_free, "i": pool}, verify={"a": v_acc, "i": v_item},
         kind="write", check=item_state, target=tps, vacuum=["item"]))
     S.append(Scenario(
@@ -265,7 +267,11 @@ def scenarios():
         {"relorm": ["SELECT relorm_update_pivot('post', 'tags', :o::int, :t::int, '{\"note\": \"a\"}');",
                     "SELECT relorm_update_pivot('post', 'tags', :o::int, :t::int, '{\"note\": \"b\"}');"],
          "raw": ["UPDATE post_tags SET note = 'a' WHERE post_id = :o AND tag_id = :t;",
-                 "UPDATE post_tags SET note = 'b' WHERE post_id = :o AND tag_id = :t;"]},
+                 "UPDATE post_tags SET note = 'b' WHERE post_id = :o AND tag_id = :t;"],
+         "relorm_sql": [relorm_statement("relorm_sql('post', 'tags', 'update_pivot')",
+                                         [":o", ":t", "'{\"note\": \"a\"}'"]),
+                        relorm_statement("relorm_sql('post', 'tags', 'update_pivot')",
+                                         [":o", ":t", "'{\"note\": \"b\"}'"])]},
         sets={"o": small, "t": "random(1, 10)"}, verify={"o": v_small, "t": 3},
         kind="write", check=links_state, target=tps, vacuum=["post_tags"]))
     set_a = "ARRAY[6, 7, 8, 9, 10, 11, 12, 13, 14, 15]"

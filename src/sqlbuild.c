@@ -836,33 +836,69 @@ order_direction(const char *text)
 }
 
 /*
+ * t_key_columns: the columns of CTE t that hold the target's key - its
+ * join columns when those are the key (the usual junction), else columns
+ * of their own (tk1, ...).
+ */
+static const ColumnSet *
+t_key_columns(RelationInfo *rel, const ColumnSet *tcols)
+{
+	return columnset_equal(&rel->target_cols, rel->target_key) ? tcols
+		: generic_columns(rel->target_key, "tk");
+}
+
+/*
  * append_pivot_targets_cte: the given targets with their join columns, key
- * (as json, for results), pivot fields and position; each target once (at
+ * columns (for results), pivot fields and position; each target once (at
  * its first position) unless all occurrences are wanted:
  *
- *	t AS (SELECT DISTINCT ON (t.ref1) t.ref1 AS t1, <key json> AS key,
- *			[k.pivot::jsonb AS pivot,] k.ord FROM target t JOIN k ON t.id = k.k1
+ *	t AS (SELECT t.ref1 AS t1, [t.id AS tk1,] pg_catalog.min(k.ord) AS ord
+ *		  FROM target t JOIN k ON t.id = k.k1 GROUP BY t.ref1[, t.id])
+ *	with pivot fields (the first occurrence's):
+ *	t AS (SELECT DISTINCT ON (t.ref1) t.ref1 AS t1, [t.id AS tk1,]
+ *			k.pivot::jsonb AS pivot, k.ord FROM target t JOIN k ON t.id = k.k1
  *		  ORDER BY t.ref1, k.ord)
+ *
+ * The rows are narrow, and without pivot fields grouped by hashing, so that
+ * a large call neither sorts nor spills to disk for them.
  */
 static void
 append_pivot_targets_cte(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *kcols,
 						 const ColumnSet *tcols, bool all_occurrences, bool pivot_used)
 {
+	const ColumnSet *tkcols = t_key_columns(rel, tcols);
+	bool		own_key = tkcols != tcols;
+	bool		grouped = !all_occurrences && !pivot_used;
+
 	appendStringInfoString(&sb->buf, "t AS (SELECT ");
-	if (!all_occurrences)
+	if (!all_occurrences && pivot_used)
 	{
 		appendStringInfoString(&sb->buf, "DISTINCT ON (");
 		append_column_list(sb, "t", &rel->target_cols);
 		appendStringInfoString(&sb->buf, ") ");
 	}
 	append_select_list(sb, "t", &rel->target_cols, tcols);
-	appendStringInfoString(&sb->buf, ", ");
-	append_key_json(sb, "t", rel->target_key, rel->target_key);
-	appendStringInfo(&sb->buf, " AS key, %sk.ord FROM %s t JOIN k ON ",
+	if (own_key)
+	{
+		appendStringInfoString(&sb->buf, ", ");
+		append_select_list(sb, "t", rel->target_key, tkcols);
+	}
+	appendStringInfo(&sb->buf, ", %s%s FROM %s t JOIN k ON ",
 					 pivot_used ? "k.pivot::pg_catalog.jsonb AS pivot, " : "",
+					 grouped ? "pg_catalog.min(k.ord) AS ord" : "k.ord",
 					 rel->target.qualified);
 	append_columns_eq(sb, "t", rel->target_key, "k", kcols);
-	if (!all_occurrences)
+	if (grouped)
+	{
+		appendStringInfoString(&sb->buf, " GROUP BY ");
+		append_column_list(sb, "t", &rel->target_cols);
+		if (own_key)
+		{
+			appendStringInfoString(&sb->buf, ", ");
+			append_column_list(sb, "t", rel->target_key);
+		}
+	}
+	else if (!all_occurrences)
 	{
 		appendStringInfoString(&sb->buf, " ORDER BY ");
 		append_column_list(sb, "t", &rel->target_cols);
@@ -1005,22 +1041,24 @@ append_pivot_update(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec
 
 /*
  * append_keys_of: the keys of t's targets that a CTE w returned, in the
- * order given, as a jsonb array ([] when none):
+ * order given, as a jsonb array ([] when none); a join when w returns each
+ * target at most once (unique), else a semi-join:
  *
- *	pg_catalog.COALESCE((SELECT pg_catalog.jsonb_agg(t.key ORDER BY t.ord)
+ *	COALESCE((SELECT pg_catalog.jsonb_agg(<key json of t> ORDER BY t.ord)
+ *		FROM t JOIN w ON w.t1 = t.t1), '[]')
+ *	COALESCE((SELECT pg_catalog.jsonb_agg(<key json of t> ORDER BY t.ord)
  *		FROM t WHERE EXISTS (SELECT FROM w WHERE w.t1 = t.t1)), '[]')
  */
 static void
 append_keys_of(SqlBuilder *sb, RelationInfo *rel, const char *cte, const ColumnSet *tcols,
 			   bool unique)
 {
+	appendStringInfoString(&sb->buf, "COALESCE((SELECT pg_catalog.jsonb_agg(");
+	append_key_json(sb, "t", t_key_columns(rel, tcols), rel->target_key);
 	if (unique)
-		appendStringInfo(&sb->buf,
-						 "COALESCE((SELECT pg_catalog.jsonb_agg(t.key ORDER BY t.ord) FROM t JOIN %s ON ",
-						 cte);
+		appendStringInfo(&sb->buf, " ORDER BY t.ord) FROM t JOIN %s ON ", cte);
 	else
-		appendStringInfo(&sb->buf,
-						 "COALESCE((SELECT pg_catalog.jsonb_agg(t.key ORDER BY t.ord) FROM t WHERE EXISTS (SELECT FROM %s WHERE ",
+		appendStringInfo(&sb->buf, " ORDER BY t.ord) FROM t WHERE EXISTS (SELECT FROM %s WHERE ",
 						 cte);
 	append_columns_eq(sb, cte, tcols, "t", tcols);
 	appendStringInfoString(&sb->buf, unique ? "), '[]'::pg_catalog.jsonb)" : ")), '[]'::pg_catalog.jsonb)");
