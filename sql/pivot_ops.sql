@@ -134,6 +134,19 @@ SELECT relorm_sync('post', 'badges', 5, ARRAY[2]);
 SELECT relorm_toggle('post', 'badges', 5, ARRAY[2, 3]);
 SELECT relorm_detach('post', 'badges', 5);
 SELECT * FROM post_badge;
+-- ... and by another unique column of the source: loads find the owner's
+-- column once (an InitPlan), and a missing owner is still P0002
+CREATE TABLE writer (id int PRIMARY KEY, pen text UNIQUE NOT NULL);
+CREATE TABLE writer_badge (writer_pen text REFERENCES writer (pen),
+                           badge_code text REFERENCES badge (code),
+                           PRIMARY KEY (writer_pen, badge_code));
+INSERT INTO writer VALUES (1, 'Twain'), (2, 'Eliot');
+SELECT relorm_many_to_many('writer', 'badges', 'badge', junction => 'writer_badge');
+SELECT relorm_attach('writer', 'badges', 1, ARRAY[3, 1]);
+SELECT relorm_load_many('writer', 'badges', 1);
+SELECT count(*) FROM relorm_load_many('writer', 'badges', 2);
+SELECT relorm_load_many('writer', 'badges', 3);
+:e
 
 -- A set-based call: attaching 10,000 targets runs one statement.
 INSERT INTO tag SELECT g, 'tag ' || g FROM generate_series(10, 15009) g;

@@ -78,12 +78,15 @@ relorm_plan(RelationInfo *rel, const StatementSpec *spec)
 	sql = build_statement(rel, spec, argtypes, &nargs);
 
 	/*
-	 * Statements without arrays find their rows by key: the generic plan is
-	 * the custom plan, so do not plan again on every call.  With arrays, the
-	 * custom plan knows how many keys there are.
+	 * Statements without arrays find one or two rows by key: the generic
+	 * plan is the custom plan, so do not plan again on every call.  With
+	 * arrays, the custom plan knows how many keys there are; loading an
+	 * owner's related rows, it knows how many rows that owner has.  Those
+	 * are left to the plan cache's choice.
 	 */
 	plan = SPI_prepare_cursor(sql, nargs, argtypes,
-							  spec->shape == SHAPE_MANY ? 0 : CURSOR_OPT_GENERIC_PLAN);
+							  spec->shape == SHAPE_MANY || spec->op == RELOP_LOAD_MANY ||
+							  spec->op == RELOP_LOAD_MANY_ROW ? 0 : CURSOR_OPT_GENERIC_PLAN);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
 			 sql, SPI_result_code_string(SPI_result));

@@ -602,38 +602,106 @@ build_junction_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
 }
 
 /*
- * append_related_from writes the FROM clause that joins the owner to its
- * related rows, keeping the owner when it has none if keep_owner:
+ * append_related_from writes the FROM clause of the owner's related rows.
  *
- *	direct:   FROM source s [LEFT] JOIN target t ON s.ref1 = t.fk1
- *	junction: FROM source s [LEFT] JOIN (junction j JOIN target t
+ * Keeping the owner when it has none (keep_owner, for to-one loads):
+ *	direct:   FROM source s LEFT JOIN target t ON s.ref1 = t.fk1
+ *	junction: FROM source s LEFT JOIN (junction j JOIN target t
  *				 ON j.jt1 = t.ref1) ON s.ref1 = j.js1
  *	WHERE s.id = $1
  *
- * An inner join lets the planner read the junction in the order of its
- * (js, jt) index when that is the order asked for: a left join keeps the
- * target's columns apart from the junction's.
+ * Else the related rows only; when the foreign key references the owner's
+ * key, compared with the key parameters themselves (so that a custom plan
+ * sees the owner's value and how many rows it has), the owner's existence
+ * being a one-time filter:
+ *	direct:   FROM target t WHERE t.fk1 = $1
+ *			  AND EXISTS (SELECT FROM source s WHERE s.id = $1)
+ *	junction: FROM junction j JOIN target t ON j.jt1 = t.ref1
+ *			  WHERE j.js1 = $1 AND EXISTS (SELECT FROM source s WHERE s.id = $1)
+ * and when it references other columns, with those found once, as scalar
+ * subqueries (InitPlans):
+ *	          ... WHERE j.js1 = (SELECT s.ref1 FROM source s WHERE s.id = $1)
+ * The planner reads the junction's (js, jt) index for the owner, in the
+ * target's order when that is the order asked for, and joins nothing per
+ * row.  An owner that does not exist (or that the caller cannot see)
+ * yields no rows; the caller then checks the owner (RELOP_CHECK).
  */
 static void
 append_related_from(SqlBuilder *sb, RelationInfo *rel, bool keep_owner)
 {
-	appendStringInfo(&sb->buf, " FROM %s s %sJOIN ", rel->source.qualified,
-					 keep_owner ? "LEFT " : "");
-	if (rel->kind == RELORM_MANY_TO_MANY)
+	bool		junction = rel->kind == RELORM_MANY_TO_MANY;
+	const ColumnSet *near = junction ? &rel->junction_source_cols : &rel->target_cols;
+	int			c;
+
+	if (keep_owner)
 	{
-		appendStringInfo(&sb->buf, "(%s j JOIN %s t ON ",
+		appendStringInfo(&sb->buf, " FROM %s s LEFT JOIN ", rel->source.qualified);
+		if (junction)
+		{
+			appendStringInfo(&sb->buf, "(%s j JOIN %s t ON ",
+							 rel->junction.qualified, rel->target.qualified);
+			append_columns_eq(sb, "j", &rel->junction_target_cols, "t", &rel->target_cols);
+			appendStringInfoString(&sb->buf, ") ON ");
+		}
+		else
+			appendStringInfo(&sb->buf, "%s t ON ", rel->target.qualified);
+		append_columns_eq(sb, "s", &rel->source_cols, junction ? "j" : "t", near);
+		appendStringInfoString(&sb->buf, " WHERE ");
+		append_owner_match(sb, "s", rel->owner_key);
+		return;
+	}
+
+	if (junction)
+	{
+		appendStringInfo(&sb->buf, " FROM %s j JOIN %s t ON ",
 						 rel->junction.qualified, rel->target.qualified);
 		append_columns_eq(sb, "j", &rel->junction_target_cols, "t", &rel->target_cols);
-		appendStringInfoString(&sb->buf, ") ON ");
-		append_columns_eq(sb, "s", &rel->source_cols, "j", &rel->junction_source_cols);
 	}
 	else
-	{
-		appendStringInfo(&sb->buf, "%s t ON ", rel->target.qualified);
-		append_columns_eq(sb, "s", &rel->source_cols, "t", &rel->target_cols);
-	}
+		appendStringInfo(&sb->buf, " FROM %s t", rel->target.qualified);
 	appendStringInfoString(&sb->buf, " WHERE ");
-	append_owner_match(sb, "s", rel->owner_key);
+	if (columnset_equal(&rel->source_cols, rel->owner_key))
+	{
+		/* the owner's key itself: the planner sees the value */
+		int			saved;
+
+		for (c = 0; c < near->ncols; c++)
+		{
+			appendStringInfo(&sb->buf, "%s%s.%s %s ", c ? " AND " : "", junction ? "j" : "t",
+							 quote_identifier(near->names[c]),
+							 operator_for(near->types[c], rel->owner_key->types[c],
+										  BTEqualStrategyNumber));
+			append_param(sb, rel->owner_key->types[c], false);
+		}
+		saved = sb->nargs;
+		sb->nargs = 0;
+		appendStringInfo(&sb->buf, " AND EXISTS (SELECT FROM %s s WHERE ", rel->source.qualified);
+		append_owner_match(sb, "s", rel->owner_key);
+		appendStringInfoChar(&sb->buf, ')');
+		sb->nargs = saved;
+		return;
+	}
+	for (c = 0; c < near->ncols; c++)
+	{
+		/* every subquery names the owner by the same parameters $1... */
+		int			saved = sb->nargs;
+
+		if (c > 0)
+		{
+			appendStringInfoString(&sb->buf, " AND ");
+			sb->nargs = 0;
+		}
+		appendStringInfo(&sb->buf, "%s.%s %s (SELECT ", junction ? "j" : "t",
+						 quote_identifier(near->names[c]),
+						 operator_for(near->types[c], rel->source_cols.types[c],
+									  BTEqualStrategyNumber));
+		append_column(sb, "s", rel->source_cols.names[c]);
+		appendStringInfo(&sb->buf, " FROM %s s WHERE ", rel->source.qualified);
+		append_owner_match(sb, "s", rel->owner_key);
+		appendStringInfoChar(&sb->buf, ')');
+		if (c > 0)
+			sb->nargs = saved;
+	}
 }
 
 /*
