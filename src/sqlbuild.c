@@ -920,15 +920,14 @@ t_key_columns(RelationInfo *rel, const ColumnSet *tcols)
  * columns (for results), pivot fields and position; each target once (at
  * its first position) unless all occurrences are wanted:
  *
- *	t AS (SELECT t.ref1 AS t1, [t.id AS tk1,] pg_catalog.min(k.ord) AS ord
- *		  FROM target t JOIN k ON t.id = k.k1 GROUP BY t.ref1[, t.id])
- *	with pivot fields (the first occurrence's):
  *	t AS (SELECT DISTINCT ON (t.ref1) t.ref1 AS t1, [t.id AS tk1,]
- *			k.pivot::jsonb AS pivot, k.ord FROM target t JOIN k ON t.id = k.k1
+ *			[k.pivot::jsonb AS pivot,] k.ord FROM target t JOIN k ON t.id = k.k1
  *		  ORDER BY t.ref1, k.ord)
  *
- * The rows are narrow, and without pivot fields grouped by hashing, so that
- * a large call neither sorts nor spills to disk for them.
+ * The rows are narrow (keys become json only in the result lists), so that
+ * the sort that keeps first occurrences stays small.  (Grouping by hashing
+ * instead, min(k.ord), was tried: at 100k targets the planner sorted the
+ * keys for a merge join and spilled, and the call got slower.)
  */
 static void
 append_pivot_targets_cte(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *kcols,
@@ -936,10 +935,9 @@ append_pivot_targets_cte(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *kco
 {
 	const ColumnSet *tkcols = t_key_columns(rel, tcols);
 	bool		own_key = tkcols != tcols;
-	bool		grouped = !all_occurrences && !pivot_used;
 
 	appendStringInfoString(&sb->buf, "t AS (SELECT ");
-	if (!all_occurrences && pivot_used)
+	if (!all_occurrences)
 	{
 		appendStringInfoString(&sb->buf, "DISTINCT ON (");
 		append_column_list(sb, "t", &rel->target_cols);
@@ -951,22 +949,11 @@ append_pivot_targets_cte(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *kco
 		appendStringInfoString(&sb->buf, ", ");
 		append_select_list(sb, "t", rel->target_key, tkcols);
 	}
-	appendStringInfo(&sb->buf, ", %s%s FROM %s t JOIN k ON ",
+	appendStringInfo(&sb->buf, ", %sk.ord FROM %s t JOIN k ON ",
 					 pivot_used ? "k.pivot::pg_catalog.jsonb AS pivot, " : "",
-					 grouped ? "pg_catalog.min(k.ord) AS ord" : "k.ord",
 					 rel->target.qualified);
 	append_columns_eq(sb, "t", rel->target_key, "k", kcols);
-	if (grouped)
-	{
-		appendStringInfoString(&sb->buf, " GROUP BY ");
-		append_column_list(sb, "t", &rel->target_cols);
-		if (own_key)
-		{
-			appendStringInfoString(&sb->buf, ", ");
-			append_column_list(sb, "t", rel->target_key);
-		}
-	}
-	else if (!all_occurrences)
+	if (!all_occurrences)
 	{
 		appendStringInfoString(&sb->buf, " ORDER BY ");
 		append_column_list(sb, "t", &rel->target_cols);
