@@ -342,15 +342,47 @@ def scenarios():
             param=n, series="links"))
 
     # -- attach / sync of 1k .. 100k targets ------------------------------------
+    # "checked": what the hand-written SQL must do to give what relorm's
+    # contract gives: find every given key in the target table (P0002 for a
+    # missing or hidden one), keep each target's first position, and return
+    # the attached (and detached) keys in the order given
+    def checked_targets(arr):
+        return ("WITH k AS (SELECT * FROM unnest(%s) WITH ORDINALITY AS k(tag_id, ord)), "
+                "t AS (SELECT DISTINCT ON (t.id) t.id, k.ord FROM tag t JOIN k ON t.id = k.tag_id "
+                "ORDER BY t.id, k.ord)" % arr)
+
+    def checked_attach(arr):
+        return (checked_targets(arr) + ", "
+                "ins AS (INSERT INTO post_tags (post_id, tag_id) SELECT :o, t.id FROM t "
+                "ON CONFLICT DO NOTHING RETURNING tag_id) "
+                "SELECT EXISTS (SELECT FROM post WHERE id = :o), "
+                "(SELECT count(*) FROM t) = (SELECT count(*) FROM k), "
+                "(SELECT jsonb_agg(t.id ORDER BY t.ord) FROM t JOIN ins ON ins.tag_id = t.id);")
+
+    def checked_sync(arr):
+        return (checked_targets(arr) + ", "
+                "del AS (DELETE FROM post_tags j WHERE j.post_id = :o "
+                "AND NOT EXISTS (SELECT FROM t WHERE t.id = j.tag_id) RETURNING j.tag_id), "
+                "ins AS (INSERT INTO post_tags (post_id, tag_id) SELECT :o, t.id FROM t "
+                "ON CONFLICT DO NOTHING RETURNING tag_id) "
+                "SELECT EXISTS (SELECT FROM post WHERE id = :o), "
+                "(SELECT count(*) FROM t) = (SELECT count(*) FROM k), "
+                "jsonb_build_object('attached', (SELECT jsonb_agg(t.id ORDER BY t.ord) "
+                "FROM t JOIN ins ON ins.tag_id = t.id), "
+                "'detached', (SELECT jsonb_agg(tag_id ORDER BY tag_id) FROM del));")
+
     for n in BATCH:
         arr = "ARRAY(SELECT generate_series(1, %d))" % n
+        variants = {"relorm": ["SELECT relorm_attach('post', 'tags', :o::int, %s);" % arr,
+                               "SELECT relorm_detach('post', 'tags', :o::int);"],
+                    "raw": ["INSERT INTO post_tags (post_id, tag_id) SELECT :o, unnest(%s) "
+                            "ON CONFLICT DO NOTHING;" % arr,
+                            "DELETE FROM post_tags WHERE post_id = :o;"]}
+        if n == BATCH[1]:
+            variants["checked"] = [checked_attach(arr), "DELETE FROM post_tags WHERE post_id = :o;"]
         S.append(Scenario(
             "attach_%d" % n, "batch", "attach %s targets to an owner with none" % fmt_n(n),
-            "relorm_attach",
-            {"relorm": ["SELECT relorm_attach('post', 'tags', :o::int, %s);" % arr,
-                        "SELECT relorm_detach('post', 'tags', :o::int);"],
-             "raw": ["INSERT INTO post_tags (post_id, tag_id) SELECT :o, unnest(%s) ON CONFLICT DO NOTHING;" % arr,
-                     "DELETE FROM post_tags WHERE post_id = :o;"]},
+            "relorm_attach", variants,
             sets={"o": rand(POST_ATTACH)}, verify={"o": POST_ATTACH[0]},
             kind="write", check=links_state, metric=("stmt", [0]), vacuum=["post_tags"],
             param=n, series="attach",
@@ -370,9 +402,10 @@ def scenarios():
             "sync_%d" % n, "batch",
             "sync an owner of %s links to %s targets (half change), and back" % (fmt_n(n), fmt_n(n)),
             "relorm_sync",
-            {"relorm": ["SELECT relorm_sync('post', 'tags', :o::int, %s);" % new,
-                        "SELECT relorm_sync('post', 'tags', :o::int, %s);" % old],
-             "raw": [raw_sync(new), raw_sync(old)]},
+            dict({"relorm": ["SELECT relorm_sync('post', 'tags', :o::int, %s);" % new,
+                             "SELECT relorm_sync('post', 'tags', :o::int, %s);" % old],
+                  "raw": [raw_sync(new), raw_sync(old)]},
+                 **({"checked": [checked_sync(new), checked_sync(old)]} if n == BATCH[1] else {})),
             sets={"o": str(post)}, verify={"o": post},
             kind="write", check=links_state, metric=("stmt", [0, 1]), vacuum=["post_tags"],
             param=n, series="sync",
@@ -1061,7 +1094,8 @@ def fmt_ratio(r):
 
 
 VERSUS = {"raw": "hand-written SQL", "nplus1": "N+1 queries",
-          "relorm_sql": "relorm's own statement, run directly"}
+          "relorm_sql": "relorm's own statement, run directly",
+          "checked": "hand-written SQL with relorm's key checks and results"}
 
 
 def fmt_cpu(r):

@@ -1125,6 +1125,8 @@ append_keys_of(SqlBuilder *sb, RelationInfo *rel, const char *cte, const ColumnS
  *
  *	COALESCE((SELECT pg_catalog.jsonb_agg(<key json> ORDER BY t.id)
  *		FROM (SELECT DISTINCT t1 FROM d) d JOIN target t ON t.ref1 = d.t1), '[]')
+ * (no DISTINCT when a unique index covers the pair; no join with the
+ * target when the junction holds its key)
  */
 static void
 append_unlinked_keys(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *tcols)
@@ -1137,9 +1139,15 @@ append_unlinked_keys(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *tcols)
 	append_key_json(sb, alias, key_in_junction ? tcols : rel->target_key, rel->target_key);
 	appendStringInfoString(&sb->buf, " ORDER BY ");
 	append_column_list(sb, alias, key_in_junction ? tcols : rel->target_key);
-	appendStringInfoString(&sb->buf, ") FROM (SELECT DISTINCT ");
-	append_column_list(sb, NULL, tcols);
-	appendStringInfoString(&sb->buf, " FROM d) d");
+	/* one owner's links are one per target where a unique index says so */
+	if (rel->pair_unique)
+		appendStringInfoString(&sb->buf, ") FROM d");
+	else
+	{
+		appendStringInfoString(&sb->buf, ") FROM (SELECT DISTINCT ");
+		append_column_list(sb, NULL, tcols);
+		appendStringInfoString(&sb->buf, " FROM d) d");
+	}
 	if (!key_in_junction)
 	{
 		appendStringInfo(&sb->buf, " JOIN %s t ON ", rel->target.qualified);
