@@ -78,15 +78,18 @@ relorm_plan(RelationInfo *rel, const StatementSpec *spec)
 	sql = build_statement(rel, spec, argtypes, &nargs);
 
 	/*
-	 * Statements without arrays find one or two rows by key: the generic
-	 * plan is the custom plan, so do not plan again on every call.  With
-	 * arrays, the custom plan knows how many keys there are; loading an
-	 * owner's related rows, it knows how many rows that owner has.  Those
-	 * are left to the plan cache's choice.
+	 * Writes use the generic plan from the first call.  Without arrays they
+	 * find one or two rows by key, and the generic plan is the custom plan.
+	 * With arrays, a custom plan would know how many keys there are, and
+	 * for 100k keys it hashes the whole target table and spills, where the
+	 * generic plan probes its index for each key (bench/analysis.md); it
+	 * also takes 5-10 ms to plan such a call.  Loads of an owner's related
+	 * rows are left to the plan cache's choice: a custom plan knows how
+	 * many rows that owner has.
 	 */
 	plan = SPI_prepare_cursor(sql, nargs, argtypes,
-							  spec->shape == SHAPE_MANY || spec->op == RELOP_LOAD_MANY ||
-							  spec->op == RELOP_LOAD_MANY_ROW ? 0 : CURSOR_OPT_GENERIC_PLAN);
+							  spec->op == RELOP_LOAD_MANY || spec->op == RELOP_LOAD_MANY_ROW
+							  ? 0 : CURSOR_OPT_GENERIC_PLAN);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
 			 sql, SPI_result_code_string(SPI_result));
