@@ -213,13 +213,15 @@ def scenarios():
                         relorm_statement("relorm_sql('post', 'tags', 'remove')", [":o", ":t"])]},
         sets={"o": small, "t": tag_free}, verify={"o": v_small, "t": 42},
         kind="write", check=links_state, target=tps, vacuum=["post_tags"]))
+    # add/remove and associate/dissociate of one has_many child: the same SQL by hand
+    raw_item_link = ["UPDATE item SET account_id = :a WHERE id = :i AND account_id IS DISTINCT FROM :a;",
+                     "UPDATE item SET account_id = NULL WHERE id = :i AND account_id = :a;"]
     S.append(Scenario(
         "add_remove_has_many", "single", "add + remove one link (has_many)",
         "relorm_add, relorm_remove",
         {"relorm": ["SELECT relorm_add('account', 'items', :a::int, :i::int);",
                     "SELECT relorm_remove('account', 'items', :a::int, :i::int);"],
-         "raw": ["UPDATE item SET account_id = :a WHERE id = :i AND account_id IS DISTINCT FROM :a;",
-                 "UPDATE item SET account_id = NULL WHERE id = :i AND account_id = :a;"]},
+         "raw": raw_item_link},
         sets={"a": acc_free, "i": pool}, verify={"a": v_acc, "i": v_item},
         kind="write", check=item_state, target=tps, vacuum=["item"]))
     S.append(Scenario(
@@ -227,8 +229,7 @@ def scenarios():
         "relorm_associate, relorm_dissociate",
         {"relorm": ["SELECT relorm_associate('account', 'items', :a::int, :i::int);",
                     "SELECT relorm_dissociate('account', 'items', :a::int, :i::int);"],
-         "raw": ["UPDATE item SET account_id = :a WHERE id = :i AND account_id IS DISTINCT FROM :a;",
-                 "UPDATE item SET account_id = NULL WHERE id = :i AND account_id = :a;"]},
+         "raw": raw_item_link},
         sets={"a": acc_free, "i": pool}, verify={"a": v_acc, "i": v_item},
         kind="write", check=item_state, target=tps, vacuum=["item"]))
     S.append(Scenario(

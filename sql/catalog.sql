@@ -172,6 +172,15 @@ SELECT relorm_many_to_many('question', 'voted2', 'category', junction => 'questi
 -- nothing of the failed calls was registered
 SELECT count(*) FROM relorm_relations WHERE name IN ('b2', 'voted2', 'publisher', 'editor', 'namesake');
 
+-- A relorm_catalog whose columns do not match the library is refused
+-- (55000) rather than read; as it was, it is read again.
+BEGIN;
+ALTER TABLE relorm_catalog ADD COLUMN stray int;
+SELECT relorm_sql('question', 'categories', 'add');
+:e
+ROLLBACK;
+SELECT relorm_sql('question', 'categories', 'add') LIKE 'INSERT INTO cat.question_categories%' AS read_again;
+
 -- Dropping a relation; its inverse forgets it.
 SELECT relorm_drop_relation('category', 'children');
 SELECT name, options FROM relorm_relations WHERE source = 'category'::regclass;
