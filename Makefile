@@ -1,30 +1,49 @@
 # relorm — PGXS build.
 #
-#   make            build the extension
-#   make install    install it into the PostgreSQL given by PG_CONFIG
-#   make test       install what is missing, build, install, run every suite
-#                   against a throwaway server, stop it (test/harness.sh)
-#   make demo       the same throwaway server and a commented walkthrough
-#   make bench      the same throwaway server and the benchmarks (bench/RESULTS.md)
+#   make               build the extension
+#   make install       install it into the PostgreSQL given by PG_CONFIG
+#   make installcheck  REGRESS, ISOLATION and the TAP tests against a running
+#                      stock server (PGHOST/PGPORT; the TAP tests start their
+#                      own servers, so run it as a user that is not root)
+#   make test          install what is missing, build, install, then every
+#                      suite as an unprivileged user, each on servers that
+#                      pg_regress / PostgreSQL::Test::Cluster start and stop
+#                      (test/harness.sh)
+#   make demo          a throwaway server and a commented walkthrough
+#   make bench         a throwaway server and the benchmarks (bench/RESULTS.md)
+#
+# Tests live under test/ as in pgvector: test/sql/NAME.sql against
+# test/expected/NAME.out, test/isolation/{specs,expected}, test/t/*.pl (TAP).
 
 EXTENSION   = relorm
 MODULE_big  = relorm
-OBJS        = src/relorm.o src/catalog.o src/register.o src/keys.o \
-              src/sqlbuild.o src/exec.o src/link_ops.o src/pivot_ops.o src/query.o src/query_ops.o
+# every src/*.c is part of the module
+OBJS        = $(patsubst %.c,%.o,$(wildcard src/*.c))
 DATA        = relorm--0.1.0.sql
 PGFILEDESC  = "relorm - relations between tables as first-class SQL"
 
-# regression suites, in order (sql/NAME.sql against expected/NAME.out)
-REGRESS      = catalog keys link_ops renames security plans pivot_ops \
-               query_select query_filters query_errors
-REGRESS_OPTS = --load-extension=relorm --load-extension=pg_stat_statements
+# regression suites, in order; they pass on a stock server (make installcheck)
+REGRESS      = catalog keys link_ops renames security plans \
+               query_filters query_errors
+REGRESS_OPTS = --inputdir=test --load-extension=relorm
+# regression suites that count statements with pg_stat_statements, which must
+# be preloaded: run by `make test` on a temp instance configured by
+# test/pgss.conf (or `make installcheck-pgss` against a server so configured)
+REGRESS_PGSS = pivot_ops query_select
+PGSS_OPTS    = --outputdir=output_pgss --load-extension=pg_stat_statements
 # isolation specs (test/isolation/specs/NAME.spec), run after REGRESS
 ISOLATION      = metadata_invalidation pivot_races register_race
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=relorm
+# TAP tests (PostgreSQL::Test::Cluster), run after ISOLATION
+TAP_TESTS   = 1
+PROVE_TESTS = test/t/*.pl
+
+EXTRA_CLEAN = output_pgss/ tmp_check_regress/ tmp_check_pgss/
 
 # PostgreSQL 15 is the supported server; Debian's /usr/bin/pg_config (from
 # libpq-dev) may point at a PGXS that is not installed yet, so prefer the
-# server's own pg_config and include PGXS only once it exists.
+# server's own pg_config and include PGXS only once it exists.  PG_CONFIG from
+# the environment or the command line wins.
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 
@@ -39,8 +58,35 @@ all install installcheck:
 	@exit 1
 endif
 
-# every object depends on the shared headers (PGXS tracks no header deps)
-$(OBJS): src/relorm.h src/query.h
+# every object depends on every header (PGXS tracks no header deps)
+$(OBJS): $(wildcard src/*.h)
+
+# The suites of `make test`, each on a temp instance pg_regress starts and
+# stops (its settings: test/temp.conf, plus test/pgss.conf where statements
+# are counted).  Run them as a user that is not root; test/harness.sh does.
+TEMP_CONF_OPTS = --temp-config=test/temp.conf
+
+.PHONY: check-layers check-regress check-pgss check-isolation check-tap installcheck-pgss
+check-layers:
+	test/check_layers.py src
+
+check-regress:
+	$(pg_regress_installcheck) --temp-instance=./tmp_check_regress $(TEMP_CONF_OPTS) \
+		$(REGRESS_OPTS) $(REGRESS)
+
+check-pgss:
+	$(pg_regress_installcheck) --temp-instance=./tmp_check_pgss $(TEMP_CONF_OPTS) \
+		--temp-config=test/pgss.conf $(REGRESS_OPTS) $(PGSS_OPTS) $(REGRESS_PGSS)
+
+check-isolation:
+	$(pg_isolation_regress_installcheck) --temp-instance=./tmp_check_iso $(TEMP_CONF_OPTS) \
+		$(ISOLATION_OPTS) $(ISOLATION)
+
+check-tap:
+	$(prove_installcheck)
+
+installcheck-pgss:
+	$(pg_regress_installcheck) $(REGRESS_OPTS) $(PGSS_OPTS) $(REGRESS_PGSS)
 
 .PHONY: test demo bench
 test:

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 #
 # relorm test harness: install what is missing, build and install the
-# extension, start a throwaway PostgreSQL 15 server, run something against
-# it, and always stop the server and remove its files afterwards.
+# extension, then either run the test suites as an unprivileged user (each
+# suite starts and stops its own servers: pg_regress --temp-instance,
+# PostgreSQL::Test::Cluster), or start a throwaway PostgreSQL 15 server, run
+# something against it, and always stop the server and remove its files.
 #
 # Usage:
 #   test/harness.sh test            run every test suite (what `make test` does)
+#                                   (RELORM_SUITES="regress tap" runs only those)
 #   test/harness.sh demo            run the commented walkthrough test/demo.sql
 #   test/harness.sh bench           run the benchmarks (what `make bench` does):
 #                                   bench/run.py writes bench/RESULTS.md and
@@ -18,14 +21,21 @@
 # Environment:
 #   RELORM_ROOT        repository root to build and test (default: the parent
 #                      of this script's directory)
+#   PG_CONFIG, PGBIN   the PostgreSQL to build against, install into and test
+#                      with (default /usr/lib/postgresql/15/bin and its
+#                      pg_config; either one gives the other)
+#   RELORM_SUITES      the suites `test` runs (default: all, see SUITES)
 #   RELORM_PORT        first port to try for the server (default 54329; the
 #                      next few are tried if it is taken)
 #   RELORM_KEEP=1      leave the server running and its files in place at the
-#                      end, and print how to connect to it and stop it
+#                      end, and print how to connect to it and stop it (in
+#                      `test` mode: keep the temp dir with the suites' output)
 #   RELORM_SKIP_BUILD=1  do not build and install the extension
-#   RELORM_PG_USER     user that runs the server when this script runs as root
-#                      (default: postgres if it exists, else relorm_pg, which
-#                      is created as a system user if missing)
+#   RELORM_PG_USER     user that runs the servers and the suites when this
+#                      script runs as root (default: postgres if it exists,
+#                      else relorm_pg, which is created as a system user if
+#                      missing); the suites then run on a copy of the tree in
+#                      the temp dir, which that user owns
 #
 # Works on Debian 12 as root, or as a normal user with sudo (needed only to
 # install packages and to `make install`).
@@ -40,17 +50,23 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "${RELORM_ROOT:-$SCRIPT_DIR/..}" && pwd)"
 
 PG_MAJOR=15
-PGBIN="/usr/lib/postgresql/$PG_MAJOR/bin"
-PG_CONFIG="$PGBIN/pg_config"
-PGXS_MK="/usr/lib/postgresql/$PG_MAJOR/lib/pgxs/src/makefiles/pgxs.mk"
+# PG_CONFIG or PGBIN from the environment choose another PostgreSQL 15 (such
+# as a relocated copy); pg_config lives in the bin dir.
+if [ -n "${PG_CONFIG:-}" ]; then
+    PGBIN="${PGBIN:-$(dirname "$PG_CONFIG")}"
+else
+    PGBIN="${PGBIN:-/usr/lib/postgresql/$PG_MAJOR/bin}"
+    PG_CONFIG="$PGBIN/pg_config"
+fi
+PGXS_MK=""          # set by ensure_packages from `pg_config --pgxs`
 
-# Debian packages the harness needs. Suites that need more append here
-# (e.g. libipc-run-perl for TAP tests); ensure_packages installs whatever of
+# Debian packages the harness needs; ensure_packages installs whatever of
 # this list is not installed yet.
 APT_PACKAGES=(
     "postgresql-$PG_MAJOR"
     "postgresql-server-dev-$PG_MAJOR"
-    python3         # bench/run.py (standard library only)
+    libipc-run-perl # the TAP tests (PostgreSQL::Test::Cluster)
+    python3         # bench/run.py (standard library only), test/check_layers.py
     gnuplot-nox     # bench/run.py's plots
 )
 
@@ -58,31 +74,34 @@ APT_PACKAGES=(
 # suite_NAME below that returns non-zero on failure. Adding a suite is one
 # line here plus its function.
 SUITES=(
-    regress     # sql/*.sql vs expected/*.out (and ISOLATION specs, if any)
-    dump        # test/dump_restore.sh: registrations survive pg_dump/restore
-    # tap       # test/t/*.pl via prove (add libipc-run-perl to APT_PACKAGES)
-    bench_smoke # bench/run.py with BENCH_SMOKE=1: every benchmark runs, results agree
+    layers      # test/check_layers.py: src/ keeps its layers (make check-layers)
+    regress     # REGRESS: test/sql vs test/expected, temp instance (make check-regress)
+    pgss        # REGRESS_PGSS, temp instance with pg_stat_statements (make check-pgss)
+    isolation   # test/isolation specs, temp instance (make check-isolation)
+    tap         # test/t/*.pl, PostgreSQL::Test::Cluster (make check-tap)
+    bench_smoke # bench/run.py with BENCH_SMOKE=1 on the harness's own server
 )
+if [ -n "${RELORM_SUITES:-}" ]; then
+    read -r -a SUITES <<<"$RELORM_SUITES"
+fi
 
 FIRST_PORT="${RELORM_PORT:-54329}"
 PORT_TRIES=10
 
-# Extra server settings, written to postgresql.conf. Durability is pointless
-# for a throwaway server, so turn it off for speed.
-SERVER_SETTINGS=(
-    "fsync = off"
-    "synchronous_commit = off"
-    "full_page_writes = off"
-    "listen_addresses = ''"          # Unix socket only, in our own temp dir
-    "log_line_prefix = '%m [%p] %q%a '"
-    # the pivot test counts statements per call with pg_stat_statements
-    "shared_preload_libraries = 'pg_stat_statements'"
-    "pg_stat_statements.track = 'all'"
+# Settings of the harness's server, appended to postgresql.conf: the same
+# files pg_regress's temp instances get (--temp-config), so that the one
+# place for them is these files.
+SERVER_CONF_FILES=(
+    "$ROOT/test/temp.conf"      # durability off, Unix socket only
+    "$ROOT/test/pgss.conf"      # pg_stat_statements (the benchmarks count statements)
 )
 
 # State filled in as we go; cleanup() looks at it.
-WORKDIR=""          # temp dir holding the data dir, socket and server log
+WORKDIR=""          # temp dir: the server's data dir, socket and log, or
+                    # the suites' copy of the tree
 PGDATA_DIR=""
+TREE=""             # the tree the suites run in (ROOT, or a copy when root)
+TEST_LOCALE=C       # C.UTF-8 where there is one (set by choose_locale)
 SERVER_STARTED=0
 RUN_AS=""           # user that owns and runs the server ("" = ourselves)
 WAIT_PID=""         # `shell` mode's background sleep
@@ -144,7 +163,8 @@ ensure_packages() {
     done
     # A package can be "installed" with its files gone; reinstall the server
     # packages then too.
-    if [ ! -f "$PGXS_MK" ] || [ ! -x "$PGBIN/initdb" ]; then
+    if [ ! -x "$PG_CONFIG" ] || [ ! -f "$("$PG_CONFIG" --pgxs 2>/dev/null)" ] \
+            || [ ! -x "$PGBIN/initdb" ]; then
         missing+=("postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR")
     fi
 
@@ -155,6 +175,8 @@ ensure_packages() {
             apt-get install -y --reinstall "${missing[@]}"
     fi
 
+    [ -x "$PG_CONFIG" ]      || die "pg_config is still missing: $PG_CONFIG"
+    PGXS_MK="$("$PG_CONFIG" --pgxs)"
     [ -f "$PGXS_MK" ]        || die "PGXS is still missing: $PGXS_MK"
     [ -x "$PGBIN/initdb" ]   || die "initdb is still missing: $PGBIN/initdb"
     command -v make >/dev/null 2>&1 || die "make is not installed"
@@ -177,10 +199,10 @@ build_and_install() {
 }
 
 # ---------------------------------------------------------------------------
-# 3. Throwaway server
+# 3. Temp dir, user, throwaway server
 # ---------------------------------------------------------------------------
 
-# Choose who runs the server: PostgreSQL refuses to run as root.
+# Choose who runs the servers and suites: PostgreSQL refuses to run as root.
 choose_run_as() {
     if ! is_root; then
         RUN_AS=""
@@ -200,11 +222,47 @@ choose_run_as() {
     fi
 }
 
+# C.UTF-8 (byte-order collation, UTF8) where there is one, so that output is
+# the same everywhere; the servers' initdb takes it from the environment.
+choose_locale() {
+    local locales
+    locales="$(locale -a 2>/dev/null || true)"
+    if grep -qix 'C\.utf-\?8' <<<"$locales"; then
+        TEST_LOCALE=C.UTF-8
+    else
+        TEST_LOCALE=C
+    fi
+}
+
+# The temp dir everything of ours goes in, owned by the user who runs the
+# servers; the EXIT trap removes it.
+make_workdir() {
+    # INT/TERM/HUP turn into an ordinary exit so that the trap runs for them too.
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    trap 'exit 129' HUP
+
+    WORKDIR="$(mktemp -d /tmp/relorm-test.XXXXXX)"
+    if [ -n "$RUN_AS" ]; then
+        chown "$RUN_AS:" "$WORKDIR"
+    fi
+}
+
 # True if something already listens on TCP port $1 (we use only a Unix
 # socket in a private dir, but a clash would confuse anyone connecting by
 # port, and later suites may want TCP).
 port_in_use() {
     ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
+}
+
+stop_server() {
+    [ "$SERVER_STARTED" = 1 ] || return 0
+    log "stopping server"
+    as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w -t 60 stop >/dev/null 2>&1 \
+        || as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m immediate -w stop >/dev/null 2>&1 \
+        || true
+    SERVER_STARTED=0
 }
 
 cleanup() {
@@ -215,26 +273,25 @@ cleanup() {
     fi
     [ -n "$WORKDIR" ] || exit "$rc"
 
-    if [ "${RELORM_KEEP:-0}" = 1 ] && [ "$SERVER_STARTED" = 1 ]; then
-        print_keep_instructions
+    if [ "${RELORM_KEEP:-0}" = 1 ]; then
+        if [ "$SERVER_STARTED" = 1 ]; then
+            print_keep_instructions
+        else
+            printf '\nRELORM_KEEP=1: the suites'"'"' files are left in %s\n' "$WORKDIR" >&2
+        fi
         exit "$rc"
     fi
-    if [ "$SERVER_STARTED" = 1 ]; then
-        log "stopping server"
-        as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w -t 60 stop >/dev/null 2>&1 \
-            || as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m immediate -w stop >/dev/null 2>&1 \
-            || true
-    fi
+    stop_server
     rm -rf "$WORKDIR"
     exit "$rc"
 }
 
 print_env() {
-    cat <<EOF
+    cat <<EOF2
 export PGHOST=$PGHOST
 export PGPORT=$PGPORT
 export PGUSER=$PGUSER
-EOF
+EOF2
 }
 
 print_keep_instructions() {
@@ -242,7 +299,7 @@ print_keep_instructions() {
     if [ -n "$RUN_AS" ]; then
         stop="runuser -u $RUN_AS -- $stop"
     fi
-    cat >&2 <<EOF
+    cat >&2 <<EOF2
 
 RELORM_KEEP=1: the server is left running (log: $WORKDIR/server.log).
 Connect with:
@@ -250,31 +307,18 @@ $(print_env)
   $PGBIN/psql -d postgres
 Stop and clean up with:
   $stop && rm -rf $WORKDIR
-EOF
+EOF2
 }
 
+# The throwaway server of demo, bench, run, shell and the bench_smoke suite,
+# in $WORKDIR/data.
 start_server() {
-    choose_run_as
-
-    # The EXIT trap removes whatever we made from here on; INT/TERM/HUP turn
-    # into an ordinary exit so that the trap runs for them too.
-    trap cleanup EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    trap 'exit 129' HUP
-
-    WORKDIR="$(mktemp -d /tmp/relorm-test.XXXXXX)"
     PGDATA_DIR="$WORKDIR/data"
-    if [ -n "$RUN_AS" ]; then
-        chown "$RUN_AS:" "$WORKDIR"
-    fi
 
     log "initdb in $PGDATA_DIR${RUN_AS:+ (as $RUN_AS)}"
-    # C.UTF-8: byte-order collation, so output is the same everywhere.
-    local locale_opt=--no-locale locales
-    locales="$(locale -a 2>/dev/null || true)"
-    if grep -qix 'C\.utf-\?8' <<<"$locales"; then
-        locale_opt=--locale=C.UTF-8
+    local locale_opt=--no-locale
+    if [ "$TEST_LOCALE" != C ]; then
+        locale_opt="--locale=$TEST_LOCALE"
     fi
     if ! as_pg "$PGBIN/initdb" -D "$PGDATA_DIR" -A trust -E UTF8 "$locale_opt" \
             -U postgres >"$WORKDIR/initdb.log" 2>&1; then
@@ -284,7 +328,7 @@ start_server() {
     {
         echo
         echo "# added by test/harness.sh"
-        printf '%s\n' "${SERVER_SETTINGS[@]}"
+        cat "${SERVER_CONF_FILES[@]}"
         echo "unix_socket_directories = '$WORKDIR'"
     } | as_pg tee -a "$PGDATA_DIR/postgresql.conf" >/dev/null
 
@@ -314,7 +358,7 @@ start_server() {
         die "could not start PostgreSQL (ports $FIRST_PORT..$((FIRST_PORT + PORT_TRIES - 1)))"
     fi
 
-    # Everything run from here on (make installcheck, psql, …) connects here.
+    # Everything run from here on (psql, bench/run.py, …) connects here.
     export PGHOST="$WORKDIR" PGPORT="$port" PGUSER=postgres
     # Child tools should find this server's clients first.
     export PATH="$PGBIN:$PATH"
@@ -324,35 +368,92 @@ start_server() {
 # 4. Test suites (each suite_NAME listed in SUITES)
 # ---------------------------------------------------------------------------
 
-# pg_regress over sql/*.sql against expected/*.out via PGXS `installcheck`.
-# ISOLATION: once the Makefile sets ISOLATION (specs in specs/*.spec,
-# expected output in expected/), the same `make installcheck` runs them with
-# pg_isolation_regress after the regress tests; their diffs land in
-# output_iso/regression.diffs, which is printed below too.
-suite_regress() {
-    rm -f "$ROOT/regression.diffs" "$ROOT/output_iso/regression.diffs"
-    if make -C "$ROOT" PG_CONFIG="$PG_CONFIG" installcheck; then
+# The tree the suites run in: the repository itself, or, when we are root, a
+# copy in the temp dir that the unprivileged user owns (the suites write
+# results/, tmp_check/ … there, and the repository may be where that user
+# cannot even read, such as /root).
+prepare_tree() {
+    if [ -z "$RUN_AS" ]; then
+        TREE="$ROOT"
         return 0
     fi
-    show_file "regression diffs" "$ROOT/regression.diffs"
-    show_file "isolation diffs" "$ROOT/output_iso/regression.diffs"
+    TREE="$WORKDIR/tree"
+    log "copying the tree to $TREE for $RUN_AS"
+    mkdir "$TREE"
+    tar -C "$ROOT" --exclude=./.git --exclude='*.o' --exclude='*.bc' --exclude='*.so' \
+        --exclude=./results --exclude=./output_iso --exclude=./output_pgss \
+        --exclude='./tmp_check*' -cf - . | tar -C "$TREE" -xf -
+    chown -R "$RUN_AS:" "$TREE"
+}
+
+# Run a Makefile target of the tree as the unprivileged user, with the
+# server's bin dir first in PATH, our locale, and no connection settings of
+# the caller's (the suites start their own servers).
+make_as_pg() {
+    as_pg env -u PGHOST -u PGHOSTADDR -u PGPORT -u PGUSER -u PGDATABASE -u PGSERVICE \
+        PATH="$PGBIN:$PATH" LANG="$TEST_LOCALE" LC_ALL="$TEST_LOCALE" \
+        make -C "$TREE" --no-print-directory PG_CONFIG="$PG_CONFIG" "$@"
+}
+
+# src/ keeps its layers (test/check_layers.py).
+suite_layers() {
+    make_as_pg check-layers
+}
+
+# REGRESS on a temp instance: what `make installcheck` runs on a stock server.
+suite_regress() {
+    rm -f "$TREE/regression.diffs"
+    make_as_pg check-regress && return 0
+    show_file "regression diffs" "$TREE/regression.diffs"
     return 1
 }
 
-# Registrations survive pg_dump and a restore that renumbers columns.
-suite_dump() {
-    "$ROOT/test/dump_restore.sh"
+# REGRESS_PGSS on a temp instance that preloads pg_stat_statements.
+suite_pgss() {
+    rm -f "$TREE/output_pgss/regression.diffs"
+    make_as_pg check-pgss && return 0
+    show_file "regression diffs (pg_stat_statements)" "$TREE/output_pgss/regression.diffs"
+    return 1
+}
+
+# The isolation specs on a temp instance.
+suite_isolation() {
+    rm -f "$TREE/output_iso/regression.diffs"
+    make_as_pg check-isolation && return 0
+    show_file "isolation diffs" "$TREE/output_iso/regression.diffs"
+    return 1
+}
+
+# The TAP tests: each starts its own servers with PostgreSQL::Test::Cluster.
+suite_tap() {
+    make_as_pg check-tap && return 0
+    local f
+    for f in "$TREE"/tmp_check/log/regress_log_*; do
+        [ -f "$f" ] || continue
+        printf '\n----- last lines of %s -----\n' "$f"
+        tail -n 40 "$f"
+    done
+    return 1
 }
 
 # The benchmarks on tiny data, one short round: every pgbench script runs,
-# and relorm and the hand-written SQL give the same results.
+# and relorm and the hand-written SQL give the same results.  bench/run.py
+# needs a server that stays up across its runs: the harness's own.
 suite_bench_smoke() {
-    BENCH_SMOKE=1 python3 "$ROOT/bench/run.py"
+    local rc=0
+    start_server
+    BENCH_SMOKE=1 python3 "$ROOT/bench/run.py" || rc=$?
+    stop_server
+    return "$rc"
 }
 
 # Run every suite even if an earlier one failed; summarize at the end.
 mode_test() {
     local suite passed=0 failed=0 summary=()
+    prepare_tree
+    for suite in "${SUITES[@]}"; do
+        declare -F "suite_$suite" >/dev/null || die "unknown suite: $suite"
+    done
     for suite in "${SUITES[@]}"; do
         log "suite $suite"
         # `if` shields the suite from set -e so one failure doesn't stop the rest.
@@ -373,7 +474,7 @@ mode_test() {
 }
 
 # ---------------------------------------------------------------------------
-# 5. Demo, bench, run, shell
+# 5. Demo, bench, run, shell (against the harness's server)
 # ---------------------------------------------------------------------------
 
 mode_demo() {
@@ -444,7 +545,14 @@ main() {
 
     ensure_packages
     build_and_install
-    start_server
+    choose_run_as
+    choose_locale
+    make_workdir
+    # `test` runs suites that start their own servers (bench_smoke starts
+    # ours); the other modes run against our throwaway server.
+    if [ "$mode" != test ]; then
+        start_server
+    fi
     "mode_$mode" "$@"
 }
 
