@@ -23,7 +23,7 @@ DATA        = relorm--0.1.0.sql
 PGFILEDESC  = "relorm - relations between tables as first-class SQL"
 
 # regression suites, in order; they pass on a stock server (make installcheck)
-REGRESS      = catalog keys link_ops renames security plans \
+REGRESS      = catalog keys link_ops renames security plans collation \
                query_filters query_errors
 REGRESS_OPTS = --inputdir=test --load-extension=relorm
 # regression suites that count statements with pg_stat_statements, which must

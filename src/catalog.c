@@ -1,31 +1,19 @@
 /*-------------------------------------------------------------------------
  *
  * catalog.c
- *	  Relation metadata: reading relorm's catalog, resolving it against the
- *	  system catalogs, and caching the result per backend.
+ *	  relorm_catalog: the only code that reads or writes its rows.
  *
- * relorm's catalog is the table relorm_catalog in the extension's schema.
- * It stores tables by OID (regclass) and columns by attribute number, so a
- * renamed table or column keeps its relations.  Everything derived from
- * it - names, types, keys, prepared statements - is cached per backend in
- * RelationInfo entries, one memory context each, under MetadataContext.
+ * relorm_catalog, in the extension's schema, stores one row per relation:
+ * tables by OID (regclass) and columns by attribute number, so that a
+ * renamed table or column keeps its relations, and beside them the column
+ * names, so that pg_dump and restore (which may renumber columns) keep
+ * them too (metadata.c reads them back).
  *
- * Invalidation follows ri_triggers.c: callbacks only mark entries invalid,
- * because a caller further up the stack (a trigger that calls relorm while
- * relorm is running a statement) may still hold one.  An invalid entry is
- * rebuilt by its next lookup; its memory and plans are freed by the next
- * outermost relorm call (relorm_metadata_reap), when nobody can hold it.
- *
- * What invalidates:
- *	- a change to relorm_catalog in any session (register.c sends a relcache
- *	  invalidation of the catalog table with every change);
- *	- a relcache invalidation of any table a relation involves (ALTER TABLE,
- *	  renames, index changes, drops);
- *	- a schema rename (qualified names are cached in SQL text).
- *
- * A lookup takes AccessShareLock on the relation's tables before it trusts
- * an entry: taking a lock processes pending invalidations, and holding it
- * keeps DDL away from those tables until the transaction ends.
+ * The catalog is written directly, like a system catalog, after the
+ * caller's ownership of the tables has been checked (register.c): callers
+ * need no privilege on it, and cannot write it by other means.  Every
+ * change sends a relcache invalidation of the catalog table, which every
+ * backend's metadata cache listens to (metadata.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -33,199 +21,30 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
-#include "access/relation.h"
 #include "access/table.h"
+#include "access/xact.h"
 #include "catalog/indexing.h"
-#include "catalog/namespace.h"
-#include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_extension.h"
-#include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
-#include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/catcache.h"
 #include "utils/fmgroids.h"
-#include "utils/hsearch.h"
 #include "utils/inval.h"
-#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
-#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
-#include "relorm.h"
-
+#include "catalog.h"
+#include "metadata.h"
 
 #define CATALOG_TABLE_NAME	"relorm_catalog"
 #define CATALOG_INDEX_NAME	"relorm_catalog_pkey"
 
-/* hash key of the metadata cache */
-typedef struct RelationKey
-{
-	Oid			source;
-	char		name[NAMEDATALEN];
-} RelationKey;
-
-typedef struct RelationEntry
-{
-	RelationKey key;
-	RelationInfo *info;
-} RelationEntry;
-
-static MemoryContext MetadataContext = NULL;
-static HTAB *MetadataHash = NULL;
-
-/* entries replaced while a caller may still hold them; freed by reap */
-static List *retired = NIL;
-static bool reap_needed = false;
-
 /* OIDs of relorm's own catalog table and its index, looked up once */
 static Oid	catalog_relid = InvalidOid;
 static Oid	catalog_index_relid = InvalidOid;
-
-static void relcache_callback(Datum arg, Oid relid);
-static void namespace_callback(Datum arg, int cacheid, uint32 hashvalue);
-static RelationInfo *build_relation_info(Oid source, const char *name);
-static void fill_table_info(TableInfo *table, Oid relid);
-static void fill_options(RelationOptions *options, Jsonb *jb);
-static void fill_pivot_columns(RelationInfo *info);
-static bool junction_pair_unique(RelationInfo *info);
-static void columnset_from_array(ColumnSet *cols, Oid relid, Datum array,
-								 Datum *names, int *next);
-static void retire(RelationInfo *info);
-
-/*
- * relorm_metadata_init creates the cache and registers its invalidation
- * callbacks.  Called once per backend, from _PG_init.
- */
-void
-relorm_metadata_init(void)
-{
-	HASHCTL		ctl;
-
-	MetadataContext = AllocSetContextCreate(TopMemoryContext,
-											"relorm metadata",
-											ALLOCSET_SMALL_SIZES);
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(RelationKey);
-	ctl.entrysize = sizeof(RelationEntry);
-	ctl.hcxt = MetadataContext;
-	MetadataHash = hash_create("relorm relations", 64, &ctl,
-							   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-
-	CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
-	CacheRegisterSyscacheCallback(NAMESPACEOID, namespace_callback, (Datum) 0);
-}
-
-/*
- * relcache_callback marks invalid the entries that involve relid; all of
- * them when relid is InvalidOid (a cache reset) or relorm's catalog.
- */
-static void
-relcache_callback(Datum arg, Oid relid)
-{
-	HASH_SEQ_STATUS status;
-	RelationEntry *entry;
-
-	if (relid == InvalidOid || relid == catalog_relid)
-	{
-		relorm_metadata_invalidate_all();
-		return;
-	}
-
-	hash_seq_init(&status, MetadataHash);
-	while ((entry = hash_seq_search(&status)) != NULL)
-	{
-		RelationInfo *info = entry->info;
-
-		if (info->source.relid == relid || info->target.relid == relid ||
-			info->junction.relid == relid)
-		{
-			info->valid = false;
-			reap_needed = true;
-		}
-	}
-}
-
-/*
- * namespace_callback: a schema was renamed or dropped; qualified names in
- * cached statements may be stale.
- */
-static void
-namespace_callback(Datum arg, int cacheid, uint32 hashvalue)
-{
-	relorm_metadata_invalidate_all();
-}
-
-/*
- * relorm_metadata_invalidate_all marks every entry invalid and forgets the
- * catalog's OIDs (the extension may have been dropped and created again).
- */
-void
-relorm_metadata_invalidate_all(void)
-{
-	HASH_SEQ_STATUS status;
-	RelationEntry *entry;
-
-	catalog_relid = InvalidOid;
-	catalog_index_relid = InvalidOid;
-	if (MetadataHash == NULL)
-		return;
-	hash_seq_init(&status, MetadataHash);
-	while ((entry = hash_seq_search(&status)) != NULL)
-		entry->info->valid = false;
-	reap_needed = true;
-}
-
-/*
- * relorm_metadata_reap frees invalid entries and their plans.  Only the
- * outermost relorm call runs it (relorm_enter), so nobody holds them.
- */
-void
-relorm_metadata_reap(void)
-{
-	HASH_SEQ_STATUS status;
-	RelationEntry *entry;
-	ListCell   *lc;
-
-	if (!reap_needed)
-		return;
-	reap_needed = false;
-
-	hash_seq_init(&status, MetadataHash);
-	while ((entry = hash_seq_search(&status)) != NULL)
-	{
-		if (!entry->info->valid)
-		{
-			retire(entry->info);
-			hash_search(MetadataHash, &entry->key, HASH_REMOVE, NULL);
-		}
-	}
-
-	foreach(lc, retired)
-	{
-		RelationInfo *info = (RelationInfo *) lfirst(lc);
-
-		relorm_plans_free(info);
-		MemoryContextDelete(info->context);
-	}
-	list_free(retired);
-	retired = NIL;
-}
-
-/* retire puts an entry on the list that the next reap frees. */
-static void
-retire(RelationInfo *info)
-{
-	MemoryContext old = MemoryContextSwitchTo(MetadataContext);
-
-	info->valid = false;
-	retired = lappend(retired, info);
-	reap_needed = true;
-	MemoryContextSwitchTo(old);
-}
 
 /*
  * extension_namespace returns the schema relorm is installed in, or
@@ -268,7 +87,8 @@ catalog_natts(Oid relid)
 
 /*
  * relorm_catalog_relid returns the OID of relorm_catalog.  Without the
- * extension that is an error, unless missing_ok.
+ * extension that is an error, unless missing_ok.  Forgotten by
+ * relorm_catalog_forget (the extension may be dropped and created again).
  */
 Oid
 relorm_catalog_relid(bool missing_ok)
@@ -305,608 +125,277 @@ relorm_catalog_relid(bool missing_ok)
 	return catalog_relid;
 }
 
-/* relorm_catalog_index_relid returns the OID of the catalog's primary key. */
+/*
+ * relorm_catalog_relid_cached: the OID of relorm_catalog if it has been
+ * looked up, else InvalidOid; reads no catalog (for invalidation
+ * callbacks).
+ */
 Oid
-relorm_catalog_index_relid(void)
+relorm_catalog_relid_cached(void)
 {
-	(void) relorm_catalog_relid(false);
-	return catalog_index_relid;
+	return catalog_relid;
 }
 
 /*
- * relorm_lookup_relation returns the metadata of relation `name` of table
- * `source`, building it if it is not cached or was invalidated, and holds
- * AccessShareLock on its tables.  The result stays usable until the
- * outermost relorm call ends.
- */
-RelationInfo *
-relorm_lookup_relation(Oid source, const char *name)
-{
-	RelationKey key;
-	RelationEntry *entry;
-	RelationInfo *info;
-	bool		found;
-
-	memset(&key, 0, sizeof(key));
-	key.source = source;
-	strlcpy(key.name, name, NAMEDATALEN);
-
-	/* the source table first: this also processes pending invalidations */
-	LockRelationOid(source, AccessShareLock);
-	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(source)))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("table with OID %u does not exist", source)));
-	/* registration refuses longer names, and the hash key holds no more */
-	if (strlen(name) >= NAMEDATALEN)
-		relorm_relation_not_found(source, name);
-
-	entry = hash_search(MetadataHash, &key, HASH_FIND, NULL);
-	if (entry != NULL && entry->info->valid)
-	{
-		relorm_lock_relation_tables(entry->info, AccessShareLock);
-		if (entry->info->valid)
-			return entry->info;
-	}
-
-	info = build_relation_info(source, name);
-
-	/* the build may have processed invalidations that removed the entry */
-	entry = hash_search(MetadataHash, &key, HASH_ENTER, &found);
-	if (found && entry->info != info)
-		retire(entry->info);
-	entry->info = info;
-	return info;
-}
-
-/*
- * relorm_lock_relation_tables locks the target and junction of a relation
- * (the source is locked by the lookup).
+ * relorm_catalog_forget forgets the catalog's OIDs; the next use looks
+ * them up again (called when the metadata cache is reset).
  */
 void
-relorm_lock_relation_tables(RelationInfo *rel, LOCKMODE mode)
+relorm_catalog_forget(void)
 {
-	LockRelationOid(rel->target.relid, mode);
-	if (OidIsValid(rel->junction.relid))
-		LockRelationOid(rel->junction.relid, mode);
+	catalog_relid = InvalidOid;
+	catalog_index_relid = InvalidOid;
+}
+
+/* row_from_tuple: a deformed copy of a catalog tuple. */
+static CatalogRow *
+row_from_tuple(HeapTuple tuple, TupleDesc desc)
+{
+	CatalogRow *row = palloc(sizeof(CatalogRow));
+	HeapTuple	copy = heap_copytuple(tuple);
+
+	row->tid = tuple->t_self;
+	heap_deform_tuple(copy, desc, row->values, row->nulls);
+	return row;
 }
 
 /*
- * relation_not_found raises the error for an unknown relation name, with a
- * hint listing the table's relations.
+ * scan_catalog: the rows of source (all rows when InvalidOid), or the one
+ * row of (source, name) when name is given.
  */
-void
-relorm_relation_not_found(Oid source, const char *name)
+static List *
+scan_catalog(Oid source, const char *name)
 {
-	char	   *names = relorm_relation_names(source);
-
-	ereport(ERROR,
-			(errcode(ERRCODE_UNDEFINED_OBJECT),
-			 errmsg("relation \"%s\" of table \"%s\" does not exist",
-					name, get_rel_name(source)),
-			 names[0] != '\0'
-			 ? errhint("Table \"%s\" has these relations: %s.",
-					   get_rel_name(source), names)
-			 : errhint("Table \"%s\" has no relations; register one with relorm_belongs_to, relorm_has_one, relorm_has_many or relorm_many_to_many.",
-					   get_rel_name(source))));
-}
-
-/*
- * build_relation_info reads the catalog row of (source, name) and resolves
- * it into a new RelationInfo in its own memory context.
- */
-static RelationInfo *
-build_relation_info(Oid source, const char *name)
-{
-	Relation	catalog;
+	Relation	catalog = table_open(relorm_catalog_relid(false), AccessShareLock);
 	ScanKeyData keys[2];
+	int			nkeys = 0;
 	SysScanDesc scan;
 	HeapTuple	tuple;
+	List	   *rows = NIL;
+
+	if (OidIsValid(source))
+		ScanKeyInit(&keys[nkeys++], Anum_catalog_source, BTEqualStrategyNumber,
+					F_OIDEQ, ObjectIdGetDatum(source));
+	if (name != NULL)
+		ScanKeyInit(&keys[nkeys++], Anum_catalog_name, BTEqualStrategyNumber,
+					F_TEXTEQ, CStringGetTextDatum(name));
+	scan = systable_beginscan(catalog, catalog_index_relid, nkeys > 0, NULL, nkeys, keys);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+		rows = lappend(rows, row_from_tuple(tuple, RelationGetDescr(catalog)));
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+	return rows;
+}
+
+/* catalog_read: the row of relation (source, name), or NULL. */
+CatalogRow *
+catalog_read(Oid source, const char *name)
+{
+	List	   *rows = scan_catalog(source, name);
+
+	return rows ? (CatalogRow *) linitial(rows) : NULL;
+}
+
+/* catalog_relation_names: the names (char *) of source's relations, in order. */
+List *
+catalog_relation_names(Oid source)
+{
+	List	   *names = NIL;
+	ListCell   *lc;
+
+	foreach(lc, scan_catalog(source, NULL))
+		names = lappend(names,
+						TextDatumGetCString(((CatalogRow *) lfirst(lc))->values[Anum_catalog_name - 1]));
+	return names;
+}
+
+/* catalog_rows: every row (for the event triggers). */
+List *
+catalog_rows(void)
+{
+	return scan_catalog(InvalidOid, NULL);
+}
+
+/* int2_array turns the attribute numbers of cols into an int2[]. */
+static Datum
+int2_array(const ColumnSet *cols)
+{
+	Datum		elems[RELORM_MAX_KEY_COLUMNS];
+	int			i;
+
+	for (i = 0; i < cols->ncols; i++)
+		elems[i] = Int16GetDatum(cols->attnums[i]);
+	return PointerGetDatum(construct_array(elems, cols->ncols, INT2OID, 2, true,
+										   TYPALIGN_SHORT));
+}
+
+/*
+ * row_column_names: the names of a catalog row's columns, in the order of
+ * source_columns, target_columns, junction_source_columns,
+ * junction_target_columns.  Stored beside the attribute numbers for
+ * pg_dump (see metadata.c, columnset_from_array).
+ */
+static Datum
+row_column_names(const Datum *values, const bool *nulls)
+{
+	static const int arrays[4] = {Anum_catalog_source_columns, Anum_catalog_target_columns,
+	Anum_catalog_junction_source, Anum_catalog_junction_target};
+	static const int tables[4] = {Anum_catalog_source, Anum_catalog_target,
+	Anum_catalog_junction, Anum_catalog_junction};
+	Datum		names[4 * RELORM_MAX_KEY_COLUMNS];
+	int			n = 0;
+	int			a;
+
+	for (a = 0; a < 4; a++)
+	{
+		Datum	   *attnums;
+		int			count;
+		int			i;
+
+		if (nulls[arrays[a] - 1])
+			continue;
+		deconstruct_array(DatumGetArrayTypeP(values[arrays[a] - 1]), INT2OID, 2, true,
+						  TYPALIGN_SHORT, &attnums, NULL, &count);
+		for (i = 0; i < count && n < lengthof(names); i++)
+			names[n++] = CStringGetTextDatum(get_attname(DatumGetObjectId(values[tables[a] - 1]),
+														 DatumGetInt16(attnums[i]), false));
+	}
+	return PointerGetDatum(construct_array(names, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* catalog_insert stores a resolved registration. */
+void
+catalog_insert(const CatalogEntry *r)
+{
+	Relation	catalog = table_open(relorm_catalog_relid(false), RowExclusiveLock);
+	MemoryContext context = CurrentMemoryContext;
+	char	   *source_name;
 	Datum		values[Natts_catalog];
 	bool		nulls[Natts_catalog];
-	MemoryContext context;
-	MemoryContext old;
-	RelationInfo *info;
-	char	   *kind;
-	Datum	   *names;
-	int			nnames;
-	int			next = 0;
+	HeapTuple	tuple;
 
-	catalog = table_open(relorm_catalog_relid(false), AccessShareLock);
-	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(source));
-	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_TEXTEQ,
-				CStringGetTextDatum(name));
-	scan = systable_beginscan(catalog, relorm_catalog_index_relid(), true,
-							  NULL, 2, keys);
-	tuple = systable_getnext(scan);
-	if (!HeapTupleIsValid(tuple))
-		relorm_relation_not_found(source, name);
-	heap_deform_tuple(tuple, RelationGetDescr(catalog), values, nulls);
-
-	context = AllocSetContextCreate(MetadataContext, "relorm relation",
-									ALLOCSET_SMALL_SIZES);
-	old = MemoryContextSwitchTo(context);
-	info = palloc0(sizeof(RelationInfo));
-	info->context = context;
-	info->source_relid = source;
-	strlcpy(info->name, name, sizeof(info->name));
-
-	kind = TextDatumGetCString(values[Anum_catalog_kind - 1]);
-	if (strcmp(kind, "belongs_to") == 0)
-		info->kind = RELORM_BELONGS_TO;
-	else if (strcmp(kind, "has_one") == 0)
-		info->kind = RELORM_HAS_ONE;
-	else if (strcmp(kind, "has_many") == 0)
-		info->kind = RELORM_HAS_MANY;
+	memset(nulls, false, sizeof(nulls));
+	values[Anum_catalog_source - 1] = ObjectIdGetDatum(r->source);
+	values[Anum_catalog_name - 1] = CStringGetTextDatum(r->name);
+	values[Anum_catalog_kind - 1] = CStringGetTextDatum(relation_kind_name(r->kind));
+	values[Anum_catalog_target - 1] = ObjectIdGetDatum(r->target);
+	values[Anum_catalog_junction - 1] = ObjectIdGetDatum(r->junction);
+	nulls[Anum_catalog_junction - 1] = !OidIsValid(r->junction);
+	values[Anum_catalog_source_columns - 1] = int2_array(&r->source_cols);
+	values[Anum_catalog_target_columns - 1] = int2_array(&r->target_cols);
+	if (r->kind == RELORM_MANY_TO_MANY)
+	{
+		values[Anum_catalog_junction_source - 1] = int2_array(&r->junction_source_cols);
+		values[Anum_catalog_junction_target - 1] = int2_array(&r->junction_target_cols);
+	}
 	else
-		info->kind = RELORM_MANY_TO_MANY;
+		nulls[Anum_catalog_junction_source - 1] = nulls[Anum_catalog_junction_target - 1] = true;
+	values[Anum_catalog_options - 1] = JsonbPGetDatum(r->options);
+	values[Anum_catalog_column_names - 1] = row_column_names(values, nulls);
 
-	/* lock every table before reading its definition */
-	info->target.relid = DatumGetObjectId(values[Anum_catalog_target - 1]);
-	if (!nulls[Anum_catalog_junction - 1])
-		info->junction.relid = DatumGetObjectId(values[Anum_catalog_junction - 1]);
-	relorm_lock_relation_tables(info, AccessShareLock);
-
-	deconstruct_array(DatumGetArrayTypeP(values[Anum_catalog_column_names - 1]),
-					  TEXTOID, -1, false, TYPALIGN_INT, &names, NULL, &nnames);
-	fill_table_info(&info->source, source);
-	fill_table_info(&info->target, info->target.relid);
-	columnset_from_array(&info->source_cols, source,
-						 values[Anum_catalog_source_columns - 1], names, &next);
-	columnset_from_array(&info->target_cols, info->target.relid,
-						 values[Anum_catalog_target_columns - 1], names, &next);
-	if (info->kind == RELORM_MANY_TO_MANY)
-	{
-		fill_table_info(&info->junction, info->junction.relid);
-		columnset_from_array(&info->junction_source_cols, info->junction.relid,
-							 values[Anum_catalog_junction_source - 1], names, &next);
-		columnset_from_array(&info->junction_target_cols, info->junction.relid,
-							 values[Anum_catalog_junction_target - 1], names, &next);
-	}
-	if (next != nnames)
-		elog(ERROR, "relorm catalog row of relation \"%s\" has %d column names for %d columns",
-			 name, nnames, next);
-	fill_options(&info->options, DatumGetJsonbP(values[Anum_catalog_options - 1]));
-	if (info->kind == RELORM_MANY_TO_MANY)
-	{
-		fill_pivot_columns(info);
-		info->pair_unique = junction_pair_unique(info);
-	}
+	tuple = heap_form_tuple(RelationGetDescr(catalog), values, nulls);
+	source_name = get_rel_name(r->source);
 
 	/*
-	 * The owner is identified by the source's primary key.  Without one, the
-	 * referenced columns of a has_one/has_many/many_to_many relation are
-	 * unique and serve; likewise for the target of belongs_to/many_to_many.
+	 * The registration found no relation of this name, but a concurrent
+	 * session may have registered one since: the catalog's unique index
+	 * waits for it to commit and then fails.  Report that as the check
+	 * would have.
 	 */
-	if (info->source.key.ncols > 0)
-		info->owner_key = &info->source.key;
-	else if (info->kind != RELORM_BELONGS_TO)
-		info->owner_key = &info->source_cols;
-	if (info->target.key.ncols > 0)
-		info->target_key = &info->target.key;
-	else if (info->kind == RELORM_BELONGS_TO ||
-			 info->kind == RELORM_MANY_TO_MANY)
-		info->target_key = &info->target_cols;
-
-	info->valid = true;
-	MemoryContextSwitchTo(old);
-
-	systable_endscan(scan);
-	table_close(catalog, AccessShareLock);
-	return info;
-}
-
-/*
- * table_unique_index: does a unique index of relid (not partial, no
- * expressions) have all its key columns among cols - exactly cols, if
- * exact?  With arbiter, only a valid, immediate index counts: one that
- * ON CONFLICT uses.
- */
-bool
-table_unique_index(Oid relid, const ColumnSet *cols, bool exact, bool arbiter)
-{
-	Relation	rel = relation_open(relid, AccessShareLock);
-	List	   *indexes = RelationGetIndexList(rel);
-	ListCell   *lc;
-	bool		found = false;
-
-	foreach(lc, indexes)
+	PG_TRY();
 	{
-		HeapTuple	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
-		Form_pg_index index;
-		bool		within;
-		int			i;
-		int			c;
-
-		if (!HeapTupleIsValid(tuple))
-			elog(ERROR, "cache lookup failed for index %u", lfirst_oid(lc));
-		index = (Form_pg_index) GETSTRUCT(tuple);
-		within = index->indisunique && index->indnkeyatts > 0 &&
-			(!exact || index->indnkeyatts == cols->ncols) &&
-			(!arbiter || (index->indimmediate && index->indisvalid)) &&
-			heap_attisnull(tuple, Anum_pg_index_indpred, NULL) &&
-			heap_attisnull(tuple, Anum_pg_index_indexprs, NULL);
-		for (i = 0; within && i < index->indnkeyatts; i++)
-		{
-			within = false;
-			for (c = 0; c < cols->ncols; c++)
-				within |= index->indkey.values[i] == cols->attnums[c];
-		}
-		ReleaseSysCache(tuple);
-		if (within)
-		{
-			found = true;
-			break;
-		}
+		CatalogTupleInsert(catalog, tuple);
 	}
-	list_free(indexes);
-	relation_close(rel, AccessShareLock);
-	return found;
-}
-
-/*
- * junction_pair_unique: does a unique index of the junction, over source
- * and target columns only, make a second row of one (owner, target) pair
- * impossible (as the primary key (post_id, tag_id) of the usual junction
- * does)?  Creating or dropping an index invalidates the junction's relcache
- * entry, and with it this metadata.
- */
-static bool
-junction_pair_unique(RelationInfo *info)
-{
-	ColumnSet	pair;
-	int			c;
-
-	pair.ncols = 0;
-	for (c = 0; c < info->junction_source_cols.ncols; c++)
-		pair.attnums[pair.ncols++] = info->junction_source_cols.attnums[c];
-	for (c = 0; c < info->junction_target_cols.ncols && pair.ncols < RELORM_MAX_KEY_COLUMNS; c++)
-		pair.attnums[pair.ncols++] = info->junction_target_cols.attnums[c];
-	return table_unique_index(info->junction.relid, &pair, false, true);
-}
-
-/*
- * fill_pivot_columns: the junction columns a call may give values for -
- * the `pivot` option's list, else every column that is not a key column.
- */
-static void
-fill_pivot_columns(RelationInfo *info)
-{
-	ColumnSet  *pv = &info->pivot_cols;
-	Oid			junction = info->junction.relid;
-
-	pv->ncols = 0;
-	if (info->options.pivot != NIL)
+	PG_CATCH();
 	{
-		ListCell   *lc;
+		ErrorData  *edata;
 
-		foreach(lc, info->options.pivot)
-		{
-			AttrNumber	attnum = get_attnum(junction, (char *) lfirst(lc));
-
-			if (attnum > 0 && pv->ncols < RELORM_MAX_PIVOT_COLUMNS)
-				pv->attnums[pv->ncols++] = attnum;
-		}
-	}
-	else
-	{
-		Relation	rel = relation_open(junction, AccessShareLock);
-		TupleDesc	desc = RelationGetDescr(rel);
-		int			a;
-		int			c;
-
-		for (a = 0; a < desc->natts && pv->ncols < RELORM_MAX_PIVOT_COLUMNS; a++)
-		{
-			Form_pg_attribute att = TupleDescAttr(desc, a);
-			bool		is_key = false;
-
-			if (att->attisdropped)
-				continue;
-			for (c = 0; c < info->junction_source_cols.ncols; c++)
-				is_key |= info->junction_source_cols.attnums[c] == att->attnum;
-			for (c = 0; c < info->junction_target_cols.ncols; c++)
-				is_key |= info->junction_target_cols.attnums[c] == att->attnum;
-			if (!is_key)
-				pv->attnums[pv->ncols++] = att->attnum;
-		}
-		relation_close(rel, AccessShareLock);
-	}
-	columnset_fill(pv, junction);
-}
-
-/*
- * fill_table_info resolves a table's names, row type and primary key.
- */
-static void
-fill_table_info(TableInfo *table, Oid relid)
-{
-	char	   *relname = get_rel_name(relid);
-
-	if (relname == NULL)
+		MemoryContextSwitchTo(context);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_UNIQUE_VIOLATION)
+			PG_RE_THROW();
+		FlushErrorState();
 		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("table with OID %u of a relorm relation does not exist", relid)));
-	table->relid = relid;
-	table->name = relname;
-	table->qualified = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-												  relname);
-	table->rowtype = get_rel_type_id(relid);
-	if (!table_primary_key(relid, &table->key))
-		table->key.ncols = 0;
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("relation \"%s\" of table \"%s\" already exists",
+						r->name, source_name),
+				 errdetail("Another session registered it concurrently."),
+				 errhint("Drop it first with relorm_drop_relation.")));
+	}
+	PG_END_TRY();
+	table_close(catalog, NoLock);
+	catalog_changed();
+}
+
+/* catalog_delete removes a row read by catalog_read or catalog_rows. */
+void
+catalog_delete(const CatalogRow *row)
+{
+	Relation	catalog = table_open(relorm_catalog_relid(false), RowExclusiveLock);
+
+	CatalogTupleDelete(catalog, (ItemPointer) &row->tid);
+	table_close(catalog, NoLock);
+}
+
+/* update_row writes a row with new column names and/or options. */
+static void
+update_row(const CatalogRow *row, Datum names, Jsonb *options)
+{
+	Relation	catalog = table_open(relorm_catalog_relid(false), RowExclusiveLock);
+	Datum		values[Natts_catalog];
+	bool		nulls[Natts_catalog];
+	bool		replace[Natts_catalog];
+	HeapTuple	tuple;
+
+	memcpy(values, row->values, sizeof(values));
+	memcpy(nulls, row->nulls, sizeof(nulls));
+	memset(replace, true, sizeof(replace));
+	if (names != (Datum) 0)
+		values[Anum_catalog_column_names - 1] = names;
+	if (options != NULL)
+		values[Anum_catalog_options - 1] = JsonbPGetDatum(options);
+	tuple = heap_form_tuple(RelationGetDescr(catalog), values, nulls);
+	tuple->t_self = row->tid;
+	CatalogTupleUpdate(catalog, (ItemPointer) &row->tid, tuple);
+	table_close(catalog, NoLock);
+}
+
+/* catalog_set_options replaces a row's options. */
+void
+catalog_set_options(const CatalogRow *row, Jsonb *options)
+{
+	update_row(row, (Datum) 0, options);
 }
 
 /*
- * table_primary_key fills cols with relid's primary key; false if none.
+ * catalog_refresh stores a row's column names as the system catalogs now
+ * name them (after a RENAME COLUMN), and options when not NULL; a row that
+ * would not change is not written.  Returns whether it was.
  */
 bool
-table_primary_key(Oid relid, ColumnSet *cols)
+catalog_refresh(const CatalogRow *row, Jsonb *options)
 {
-	Relation	rel = relation_open(relid, AccessShareLock);
-	Oid			pkindex;
-	HeapTuple	tuple;
-	Form_pg_index index;
-	int			i;
+	Datum		names = row_column_names(row->values, row->nulls);
+	bool		renamed = !DatumGetBool(OidFunctionCall2Coll(F_ARRAY_EQ, C_COLLATION_OID,
+															 row->values[Anum_catalog_column_names - 1],
+															 names));
 
-	(void) RelationGetIndexList(rel);	/* sets rd_pkindex */
-	pkindex = rel->rd_pkindex;
-	relation_close(rel, AccessShareLock);
-	if (!OidIsValid(pkindex))
+	if (!renamed && options == NULL)
 		return false;
-
-	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(pkindex));
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for index %u", pkindex);
-	index = (Form_pg_index) GETSTRUCT(tuple);
-	cols->ncols = index->indnkeyatts;
-	for (i = 0; i < cols->ncols; i++)
-		cols->attnums[i] = index->indkey.values[i];
-	ReleaseSysCache(tuple);
-	columnset_fill(cols, relid);
-	return true;
-}
-
-/* columnset_equal: the two sets list the same attributes in the same order. */
-bool
-columnset_equal(const ColumnSet *a, const ColumnSet *b)
-{
-	int			i;
-
-	if (a->ncols != b->ncols)
-		return false;
-	for (i = 0; i < a->ncols; i++)
-		if (a->attnums[i] != b->attnums[i])
-			return false;
+	update_row(row, renamed ? names : (Datum) 0, options);
 	return true;
 }
 
 /*
- * columnset_fill looks up names, types and nullability of cols->attnums.
+ * catalog_changed makes a catalog change visible to this transaction and,
+ * at commit, to every backend's metadata cache.
  */
 void
-columnset_fill(ColumnSet *cols, Oid relid)
+catalog_changed(void)
 {
-	int			i;
-
-	for (i = 0; i < cols->ncols; i++)
-	{
-		HeapTuple	tuple;
-		Form_pg_attribute att;
-
-		tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
-								Int16GetDatum(cols->attnums[i]));
-		if (!HeapTupleIsValid(tuple))
-			elog(ERROR, "cache lookup failed for attribute %d of relation %u",
-				 cols->attnums[i], relid);
-		att = (Form_pg_attribute) GETSTRUCT(tuple);
-		if (att->attisdropped)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("a column of table \"%s\" used by a relorm relation was dropped",
-							get_rel_name(relid)),
-					 errhint("Drop the relation with relorm_drop_relation and register it again.")));
-		cols->names[i] = pstrdup(NameStr(att->attname));
-		cols->types[i] = att->atttypid;
-		cols->typmods[i] = att->atttypmod;
-		cols->collations[i] = att->attcollation;
-		cols->notnull[i] = att->attnotnull;
-		ReleaseSysCache(tuple);
-	}
-}
-
-/*
- * columnset_from_array fills cols from an int2[] of attribute numbers and
- * the names stored with them (names[*next...]).
- *
- * The names are kept in step with the attribute numbers by the
- * ddl_command_end trigger on RENAME COLUMN, so they differ only after
- * pg_restore has created a table whose columns are numbered differently
- * (columns dropped before the dump leave gaps that a restore closes).
- * Then the name is right and finds the column.
- */
-static void
-columnset_from_array(ColumnSet *cols, Oid relid, Datum array, Datum *names, int *next)
-{
-	ArrayType  *arr = DatumGetArrayTypeP(array);
-	Datum	   *elems;
-	int			n;
-	int			i;
-
-	deconstruct_array(arr, INT2OID, 2, true, TYPALIGN_SHORT, &elems, NULL, &n);
-	if (n < 1 || n > RELORM_MAX_KEY_COLUMNS)
-		elog(ERROR, "relorm catalog holds %d key columns", n);
-	cols->ncols = n;
-	for (i = 0; i < n; i++)
-	{
-		char	   *stored = TextDatumGetCString(names[(*next)++]);
-		char	   *current = get_attname(relid, DatumGetInt16(elems[i]), true);
-
-		cols->attnums[i] = DatumGetInt16(elems[i]);
-		if (current == NULL || strcmp(current, stored) != 0)
-		{
-			cols->attnums[i] = get_attnum(relid, stored);
-			if (cols->attnums[i] <= 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-						 errmsg("relorm relation metadata does not match column \"%s\" of table \"%s\"",
-								stored, get_rel_name(relid)),
-						 errhint("Drop the relation with relorm_drop_relation and register it again.")));
-		}
-	}
-	columnset_fill(cols, relid);
-}
-
-/*
- * fill_options reads the stored options (validated at registration).
- */
-static void
-fill_options(RelationOptions *options, Jsonb *jb)
-{
-	JsonbValue *v;
-
-	memset(options, 0, sizeof(*options));
-	v = getKeyJsonValueFromContainer(&jb->root, "inverse", 7, NULL);
-	if (v && v->type == jbvString)
-		options->inverse = pnstrdup(v->val.string.val, v->val.string.len);
-	v = getKeyJsonValueFromContainer(&jb->root, "eager", 5, NULL);
-	options->eager = (v && v->type == jbvBool && v->val.boolean);
-	v = getKeyJsonValueFromContainer(&jb->root, "cascade", 7, NULL);
-	if (v && v->type == jbvBool && v->val.boolean)
-		options->cascade_insert = options->cascade_update =
-			options->cascade_remove = true;
-	else if (v && v->type == jbvBinary)
-	{
-		JsonbIterator *it = JsonbIteratorInit(v->val.binary.data);
-		JsonbValue	elem;
-		JsonbIteratorToken tok;
-
-		while ((tok = JsonbIteratorNext(&it, &elem, true)) != WJB_DONE)
-		{
-			if (tok != WJB_ELEM || elem.type != jbvString)
-				continue;
-			if (strncmp(elem.val.string.val, "insert", elem.val.string.len) == 0)
-				options->cascade_insert = true;
-			else if (strncmp(elem.val.string.val, "update", elem.val.string.len) == 0)
-				options->cascade_update = true;
-			else if (strncmp(elem.val.string.val, "remove", elem.val.string.len) == 0)
-				options->cascade_remove = true;
-		}
-	}
-	v = getKeyJsonValueFromContainer(&jb->root, "order", 5, NULL);
-	if (v)
-		options->order = JsonbValueToJsonb(v);
-	v = getKeyJsonValueFromContainer(&jb->root, "pivot", 5, NULL);
-	if (v && v->type == jbvBinary)
-	{
-		JsonbIterator *it = JsonbIteratorInit(v->val.binary.data);
-		JsonbValue	elem;
-		JsonbIteratorToken tok;
-
-		while ((tok = JsonbIteratorNext(&it, &elem, true)) != WJB_DONE)
-			if (tok == WJB_ELEM && elem.type == jbvString)
-				options->pivot = lappend(options->pivot,
-										 pnstrdup(elem.val.string.val,
-												  elem.val.string.len));
-	}
-}
-
-/*
- * relorm_relation_names lists the relations registered on source, for
- * hints: "author, books".  Empty when there are none.
- */
-char *
-relorm_relation_names(Oid source)
-{
-	Relation	catalog;
-	ScanKeyData key;
-	SysScanDesc scan;
-	HeapTuple	tuple;
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	catalog = table_open(relorm_catalog_relid(false), AccessShareLock);
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(source));
-	scan = systable_beginscan(catalog, relorm_catalog_index_relid(), true,
-							  NULL, 1, &key);
-	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
-	{
-		bool		isnull;
-		Datum		d = heap_getattr(tuple, Anum_catalog_name,
-									 RelationGetDescr(catalog), &isnull);
-
-		if (buf.len > 0)
-			appendStringInfoString(&buf, ", ");
-		appendStringInfoString(&buf, TextDatumGetCString(d));
-	}
-	systable_endscan(scan);
-	table_close(catalog, AccessShareLock);
-	return buf.data;
-}
-
-/*
- * relorm_find_relation is relorm_lookup_relation for a name that may not
- * be a relation: NULL if (source, name) is not registered.
- */
-RelationInfo *
-relorm_find_relation(Oid source, const char *name)
-{
-	Relation	catalog;
-	ScanKeyData keys[2];
-	SysScanDesc scan;
-	bool		found;
-
-	RelationKey key;
-	RelationEntry *entry;
-
-	if (strlen(name) >= NAMEDATALEN)
-		return NULL;
-
-	/* a valid cached entry answers without reading the catalog */
-	memset(&key, 0, sizeof(key));
-	key.source = source;
-	strlcpy(key.name, name, NAMEDATALEN);
-	entry = hash_search(MetadataHash, &key, HASH_FIND, NULL);
-	if (entry != NULL && entry->info->valid)
-		return relorm_lookup_relation(source, name);
-
-	catalog = table_open(relorm_catalog_relid(false), AccessShareLock);
-	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(source));
-	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_TEXTEQ, CStringGetTextDatum(name));
-	scan = systable_beginscan(catalog, relorm_catalog_index_relid(), true, NULL, 2, keys);
-	found = HeapTupleIsValid(systable_getnext(scan));
-	systable_endscan(scan);
-	table_close(catalog, AccessShareLock);
-	return found ? relorm_lookup_relation(source, name) : NULL;
-}
-
-/*
- * relorm_relations_of lists the names (char *) of the relations registered
- * on source.
- */
-List *
-relorm_relations_of(Oid source)
-{
-	Relation	catalog;
-	ScanKeyData key;
-	SysScanDesc scan;
-	HeapTuple	tuple;
-	List	   *names = NIL;
-
-	catalog = table_open(relorm_catalog_relid(false), AccessShareLock);
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(source));
-	scan = systable_beginscan(catalog, relorm_catalog_index_relid(), true, NULL, 1, &key);
-	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
-	{
-		bool		isnull;
-
-		names = lappend(names, TextDatumGetCString(heap_getattr(tuple, Anum_catalog_name,
-																RelationGetDescr(catalog),
-																&isnull)));
-	}
-	systable_endscan(scan);
-	table_close(catalog, AccessShareLock);
-	return names;
+	CacheInvalidateRelcacheByRelid(relorm_catalog_relid(false));
+	relorm_metadata_invalidate_all();
+	CommandCounterIncrement();
 }
 
 /* relation_kind_name is the kind's name as registered: "belongs_to", ... */
@@ -927,9 +416,18 @@ relation_kind_name(RelationKind kind)
 	return "?";
 }
 
-/* relation_kind_is_to_many: has_many and many_to_many relate several rows. */
-bool
-relation_kind_is_to_many(RelationKind kind)
+/* relation_kind_from_name is the inverse of relation_kind_name. */
+RelationKind
+relation_kind_from_name(const char *name)
 {
-	return kind == RELORM_HAS_MANY || kind == RELORM_MANY_TO_MANY;
+	if (strcmp(name, "belongs_to") == 0)
+		return RELORM_BELONGS_TO;
+	if (strcmp(name, "has_one") == 0)
+		return RELORM_HAS_ONE;
+	if (strcmp(name, "has_many") == 0)
+		return RELORM_HAS_MANY;
+	if (strcmp(name, "many_to_many") == 0)
+		return RELORM_MANY_TO_MANY;
+	elog(ERROR, "unknown relation kind \"%s\" in relorm_catalog", name);
+	return RELORM_BELONGS_TO;	/* keep compiler quiet */
 }

@@ -1,17 +1,24 @@
 /*-------------------------------------------------------------------------
  *
  * exec.c
- *	  The plan cache and SPI execution of relorm's statements.
+ *	  SPI and the plan caches: the only module, with results.c, that runs
+ *	  statements.
  *
- * A statement is prepared the first time an operation needs it for a
- * relation in a shape, kept with SPI_keepplan, and hung on the relation's
- * RelationInfo.  When the metadata is invalidated the plans are freed with
- * it (catalog.c, relorm_metadata_reap); until then PostgreSQL's plan cache
- * replans them if statistics or indexes change.
+ * A link, pivot or load statement is prepared the first time an operation
+ * needs it for a relation in a shape, kept with SPI_keepplan, in a hash
+ * keyed by (source, relation name, StatementSpec) as ri_triggers.c keys
+ * its plans by (constraint, query kind).  Each entry remembers the version
+ * of the RelationInfo it was built from: metadata rebuilt after an
+ * invalidation has a new version, and the stale plan is replaced on its
+ * next use, or freed at the end of the transaction.  Until then
+ * PostgreSQL's plan cache replans it if statistics or indexes change.
+ * A compiled query's plan is kept by its SQL text (query plans, below).
  *
  * Statements run as the caller (no user switch): privileges and row-level
  * security apply.  Constraint violations (SQLSTATE class 23) raised by a
- * statement get a hint that says what relorm was doing.
+ * statement get a hint that says what relorm was doing.  Results are
+ * copied out of SPI into the caller's memory (ExecResult), so that no
+ * caller needs SPI.
  *
  *-------------------------------------------------------------------------
  */
@@ -19,63 +26,73 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
-#include "executor/spi.h"
-#include "funcapi.h"
-#include "nodes/params.h"
-#include "tcop/dest.h"
-#include "miscadmin.h"
-#include "utils/typcache.h"
 #include "common/hashfn.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
 #include "utils/elog.h"
-#include "utils/hsearch.h"
-#include "utils/memutils.h"
 #include "utils/fmgrprotos.h"
+#include "utils/hsearch.h"
+#include "utils/datum.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
 
-#include "relorm.h"
+#include "exec.h"
+#include "metadata.h"
 
-/* A prepared statement and what it is for. */
+/* hash key of a relation statement's plan */
+typedef struct PlanKey
+{
+	Oid			source;
+	char		name[NAMEDATALEN];
+	StatementSpec spec;
+} PlanKey;
+
 typedef struct PlanEntry
 {
-	StatementSpec spec;
+	PlanKey		key;
+	uint64		version;		/* of the RelationInfo it was built from */
 	SPIPlanPtr	plan;
 } PlanEntry;
 
-/* statement_spec: the spec of a statement without variants. */
-StatementSpec
-statement_spec(RelOp op, KeyShapeKind shape)
-{
-	StatementSpec spec;
+static HTAB *relation_plans = NULL;
 
-	memset(&spec, 0, sizeof(spec));
-	spec.op = op;
-	spec.shape = shape;
-	return spec;
-}
+static void plans_reap(void);
 
 /*
- * relorm_plan returns the prepared statement of (rel, spec), preparing and
- * keeping it on first use.  A relation has a handful of them, so a list
- * serves.  Must run inside SPI.
+ * relation_plan returns the prepared statement of (rel, spec), preparing
+ * and keeping it on first use or when rel's metadata changed.  Must run
+ * inside SPI.
  */
-SPIPlanPtr
-relorm_plan(RelationInfo *rel, const StatementSpec *spec)
+static SPIPlanPtr
+relation_plan(RelationInfo *rel, const StatementSpec *spec)
 {
-	ListCell   *lc;
+	PlanKey		key;
 	PlanEntry  *entry;
-	Oid			argtypes[3 * RELORM_MAX_KEY_COLUMNS];
-	int			nargs;
-	char	   *sql;
+	bool		found;
+	SqlBuf	   *sql;
 	SPIPlanPtr	plan;
-	MemoryContext old;
 
-	foreach(lc, rel->plans)
+	if (relation_plans == NULL)
 	{
-		entry = (PlanEntry *) lfirst(lc);
-		if (memcmp(&entry->spec, spec, sizeof(StatementSpec)) == 0)
-			return entry->plan;
-	}
+		HASHCTL		ctl;
 
-	sql = build_statement(rel, spec, argtypes, &nargs);
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(PlanKey);
+		ctl.entrysize = sizeof(PlanEntry);
+		relation_plans = hash_create("relorm relation plans", 64, &ctl,
+									 HASH_ELEM | HASH_BLOBS);
+		relorm_at_transaction_end(plans_reap);
+	}
+	memset(&key, 0, sizeof(key));
+	key.source = rel->source_relid;
+	strlcpy(key.name, rel->name, NAMEDATALEN);
+	key.spec = *spec;
+	entry = hash_search(relation_plans, &key, HASH_FIND, NULL);
+	if (entry != NULL && entry->version == rel->version)
+		return entry->plan;
+
+	sql = build_statement(rel, spec);
 
 	/*
 	 * Writes use the generic plan from the first call.  Without arrays they
@@ -87,39 +104,49 @@ relorm_plan(RelationInfo *rel, const StatementSpec *spec)
 	 * rows are left to the plan cache's choice: a custom plan knows how
 	 * many rows that owner has.
 	 */
-	plan = SPI_prepare_cursor(sql, nargs, argtypes,
+	plan = SPI_prepare_cursor(sql->sql.data, sql->nparams, sql->types,
 							  spec->op == RELOP_LOAD_MANY || spec->op == RELOP_LOAD_MANY_ROW
 							  ? 0 : CURSOR_OPT_GENERIC_PLAN);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
-			 sql, SPI_result_code_string(SPI_result));
+			 sql->sql.data, SPI_result_code_string(SPI_result));
 	if (SPI_keepplan(plan) != 0)
 		elog(ERROR, "SPI_keepplan failed");
 
-	old = MemoryContextSwitchTo(rel->context);
-	entry = palloc(sizeof(PlanEntry));
-	entry->spec = *spec;
+	/* a stale plan is not in use: its metadata was rebuilt by this call */
+	entry = hash_search(relation_plans, &key, HASH_ENTER, &found);
+	if (found)
+		SPI_freeplan(entry->plan);
+	entry->version = rel->version;
 	entry->plan = plan;
-	rel->plans = lappend(rel->plans, entry);
-	MemoryContextSwitchTo(old);
 	return plan;
 }
 
 /*
- * relorm_plans_free frees the prepared statements of a retired relation.
+ * plans_reap frees, at the end of a transaction, the plans whose metadata
+ * is no longer current (relorm.c runs it, when no call can hold one), and
+ * the query plans if there are too many.
  */
-void
-relorm_plans_free(RelationInfo *rel)
+static void
+plans_reap(void)
 {
-	ListCell   *lc;
+	HASH_SEQ_STATUS status;
+	PlanEntry  *entry;
 
-	foreach(lc, rel->plans)
-		SPI_freeplan(((PlanEntry *) lfirst(lc))->plan);
-	rel->plans = NIL;
+	if (relation_plans == NULL)
+		return;
+	hash_seq_init(&status, relation_plans);
+	while ((entry = hash_seq_search(&status)) != NULL)
+	{
+		if (relorm_metadata_is_current(entry->key.source, entry->key.name, entry->version))
+			continue;
+		SPI_freeplan(entry->plan);
+		hash_search(relation_plans, &entry->key, HASH_REMOVE, NULL);
+	}
 }
 
 /*
- * relorm_lock_owner serializes the pivot and set operations of one owner
+ * exec_lock_owner serializes the pivot and set operations of one owner
  * across sessions: a transaction-level advisory lock on (the relation's
  * junction or target, a hash of the source and the owner's key).  Taken
  * before the statement that reads the links, so that under READ COMMITTED
@@ -127,7 +154,7 @@ relorm_plans_free(RelationInfo *rel)
  * needed and the owner's row is not locked.
  */
 void
-relorm_lock_owner(RelationInfo *rel, const KeyList *owner)
+exec_lock_owner(RelationInfo *rel, const KeyList *owner)
 {
 	Oid			space = OidIsValid(rel->junction.relid) ? rel->junction.relid
 		: rel->target.relid;
@@ -176,20 +203,22 @@ constraint_hint(RelationInfo *rel, const StatementSpec *spec, int sqlerrcode)
 }
 
 /*
- * relorm_execute runs the statement of (rel, op, shape) with the given
- * parameters and returns SPI's result code; the rows are in SPI_tuptable.
+ * exec_statement runs the statement of (rel, spec) with the given
+ * parameters and returns its rows, copied into the caller's memory.
  */
-int
-relorm_execute(RelationInfo *rel, const StatementSpec *spec,
+ExecResult *
+exec_statement(RelationInfo *rel, const StatementSpec *spec,
 			   Datum *values, bool read_only)
 {
-	SPIPlanPtr	plan = relorm_plan(rel, spec);
 	MemoryContext context = CurrentMemoryContext;
+	ExecResult *result = palloc0(sizeof(ExecResult));
 	volatile int ret = 0;
+	uint64		i;
 
+	SPI_connect();
 	PG_TRY();
 	{
-		ret = SPI_execute_plan(plan, values, NULL, read_only, 0);
+		ret = SPI_execute_plan(relation_plan(rel, spec), values, NULL, read_only, 0);
 	}
 	PG_CATCH();
 	{
@@ -213,16 +242,47 @@ relorm_execute(RelationInfo *rel, const StatementSpec *spec,
 
 	if (ret < 0)
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(ret));
-	return ret;
+	result->processed = SPI_processed;
+	if (SPI_tuptable != NULL)
+	{
+		MemoryContext spi = MemoryContextSwitchTo(context);
+
+		result->desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
+		result->rows = palloc(sizeof(HeapTuple) * (SPI_processed + 1));
+		for (i = 0; i < SPI_processed; i++)
+			result->rows[i] = heap_copytuple(SPI_tuptable->vals[i]);
+		MemoryContextSwitchTo(spi);
+	}
+	SPI_finish();
+	return result;
+}
+
+/* exec_result_value: column col (1-based) of row `row` of a result. */
+Datum
+exec_result_value(const ExecResult *result, uint64 row, int col, bool *isnull)
+{
+	if (row >= result->processed || result->desc == NULL)
+		elog(ERROR, "relorm statement returned %d rows", (int) result->processed);
+	return heap_getattr(result->rows[row], col, result->desc, isnull);
 }
 
 /*
- * relorm_bind_keys puts the keys into values[next...] as parameters of the
+ * exec_statement_plan: the kept plan of (rel, spec), for results.c, which
+ * runs it into a result store.  Must run inside SPI.
+ */
+SPIPlanPtr
+exec_statement_plan(RelationInfo *rel, const StatementSpec *spec)
+{
+	return relation_plan(rel, spec);
+}
+
+/*
+ * exec_bind_keys puts the keys into values[next...] as parameters of the
  * given shape: one scalar per key column, or one array per key column.
  * Returns the next free position.
  */
 int
-relorm_bind_keys(Datum *values, int next, const KeyList *keys,
+exec_bind_keys(Datum *values, int next, const KeyList *keys,
 				 KeyShapeKind shape)
 {
 	int			c;
@@ -236,188 +296,12 @@ relorm_bind_keys(Datum *values, int next, const KeyList *keys,
 }
 
 /*
- * relorm_row_from_result forms a row of the target's type from a result row whose
- * column 1 is the "found" flag and the rest are the target's columns.
- */
-HeapTuple
-relorm_row_from_result(TupleDesc rowdesc, HeapTuple result, TupleDesc resultdesc)
-{
-	Datum	   *values = palloc(sizeof(Datum) * rowdesc->natts);
-	bool	   *nulls = palloc(sizeof(bool) * rowdesc->natts);
-	int			src = 2;
-	int			a;
-	HeapTuple	tuple;
-
-	for (a = 0; a < rowdesc->natts; a++)
-	{
-		if (TupleDescAttr(rowdesc, a)->attisdropped)
-		{
-			values[a] = (Datum) 0;
-			nulls[a] = true;
-			continue;
-		}
-		values[a] = SPI_getbinval(result, resultdesc, src++, &nulls[a]);
-	}
-	tuple = heap_form_tuple(rowdesc, values, nulls);
-	pfree(values);
-	pfree(nulls);
-	return tuple;
-}
-
-/*
- * relorm_result_store sets up the tuplestore a set-returning function
- * returns (materialize mode): rows of `rowtype` for the typed forms, else
- * one json column.
- */
-ResultStore *
-relorm_result_store(FunctionCallInfo fcinfo, Oid rowtype)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	ResultStore *result = palloc0(sizeof(ResultStore));
-	MemoryContext old;
-
-	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
-		(rsinfo->allowedModes & SFRM_Materialize) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("set-valued function called in context that cannot accept a set")));
-
-	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	result->typed = OidIsValid(rowtype);
-	if (result->typed)
-		result->desc = lookup_rowtype_tupdesc_copy(rowtype, -1);
-	else
-	{
-		result->desc = CreateTemplateTupleDesc(1);
-		TupleDescInitEntry(result->desc, 1, "json", JSONOID, -1, 0);
-	}
-	result->store = tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
-										  false, work_mem);
-	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = result->store;
-	rsinfo->setDesc = result->desc;
-	MemoryContextSwitchTo(old);
-	return result;
-}
-
-/*
- * StoreReceiver: the executor's DestReceiver for a statement whose rows go
- * to a ResultStore.  Each row goes from the executor's slot straight into
- * the tuplestore (which spills to disk past work_mem, so memory stays
- * bounded however many rows there are): no copy into an SPI tuple table.
- * Column 1 of each row is the json, or for typed results a "found" flag
- * followed by the row's columns; rows whose column 1 is NULL or false are
- * skipped (they stand for an owner without related rows).
- */
-typedef struct StoreReceiver
-{
-	DestReceiver pub;
-	ResultStore *result;
-	uint64		seen;			/* rows received, skipped ones included */
-	Datum	   *values;			/* typed: a row of result->desc */
-	bool	   *nulls;
-} StoreReceiver;
-
-static bool
-store_receive(TupleTableSlot *slot, DestReceiver *self)
-{
-	StoreReceiver *receiver = (StoreReceiver *) self;
-	ResultStore *result = receiver->result;
-	int			src = 1;
-	int			a;
-
-	slot_getallattrs(slot);
-	receiver->seen++;
-	if (slot->tts_isnull[0] || (result->typed && !DatumGetBool(slot->tts_values[0])))
-		return true;
-	if (!result->typed)
-	{
-		tuplestore_putvalues(result->store, result->desc, slot->tts_values, slot->tts_isnull);
-		return true;
-	}
-	/* the statement selects the row type's columns, dropped ones left out */
-	for (a = 0; a < result->desc->natts; a++)
-	{
-		if (TupleDescAttr(result->desc, a)->attisdropped)
-		{
-			receiver->values[a] = (Datum) 0;
-			receiver->nulls[a] = true;
-			continue;
-		}
-		if (src >= slot->tts_tupleDescriptor->natts)
-			elog(ERROR, "relorm statement returned too few columns for row type");
-		receiver->values[a] = slot->tts_values[src];
-		receiver->nulls[a] = slot->tts_isnull[src];
-		src++;
-	}
-	tuplestore_putvalues(result->store, result->desc, receiver->values, receiver->nulls);
-	return true;
-}
-
-static void
-store_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
-{
-}
-
-static void
-store_nothing(DestReceiver *self)
-{
-}
-
-/*
- * relorm_run_into runs a read-only statement with the given parameters
- * (nulls as for SPI_execute_plan) and puts its rows into the result store.
- * Returns the rows the statement returned, skipped ones included.  Must
- * run inside SPI.
- */
-uint64
-relorm_run_into(ResultStore *result, SPIPlanPtr plan, Datum *values, const char *nulls)
-{
-	StoreReceiver receiver;
-	SPIExecuteOptions options;
-	int			nargs = SPI_getargcount(plan);
-	ParamListInfo params = makeParamList(nargs);
-	int			i;
-	int			ret;
-
-	for (i = 0; i < nargs; i++)
-	{
-		params->params[i].value = values[i];
-		params->params[i].isnull = nulls != NULL && nulls[i] == 'n';
-		params->params[i].pflags = PARAM_FLAG_CONST;
-		params->params[i].ptype = SPI_getargtypeid(plan, i);
-	}
-
-	memset(&receiver, 0, sizeof(receiver));
-	receiver.pub.receiveSlot = store_receive;
-	receiver.pub.rStartup = store_startup;
-	receiver.pub.rShutdown = store_nothing;
-	receiver.pub.rDestroy = store_nothing;
-	receiver.pub.mydest = DestTuplestore;
-	receiver.result = result;
-	if (result->typed)
-	{
-		receiver.values = palloc(sizeof(Datum) * result->desc->natts);
-		receiver.nulls = palloc(sizeof(bool) * result->desc->natts);
-	}
-
-	memset(&options, 0, sizeof(options));
-	options.params = params;
-	options.read_only = true;
-	options.dest = (DestReceiver *) &receiver;
-	ret = SPI_execute_plan_extended(plan, &options);
-	if (ret < 0)
-		elog(ERROR, "SPI_execute_plan_extended failed: %s", SPI_result_code_string(ret));
-	return receiver.seen;
-}
-
-/*
  * Plans of compiled queries (query.c), kept per SQL text: the text holds
  * the query's shape (names, operators, parameter types), the values are
  * parameters, so a repeated shape reuses its plan.  A text that no longer
  * resolves (a table renamed) is simply not produced again; the cache is
- * emptied when it grows past QUERY_PLAN_LIMIT, at the start of an
- * outermost call (relorm_query_plans_reap), when nobody is using a plan.
+ * emptied when it grows past QUERY_PLAN_LIMIT, at the end of a
+ * transaction (query_plans_reap), when nobody is using a plan.
  */
 #define QUERY_PLAN_LIMIT 256
 
@@ -431,9 +315,9 @@ typedef struct QueryPlanEntry
 static HTAB *query_plans = NULL;
 static MemoryContext QueryPlanContext = NULL;
 
-/* relorm_query_plans_reap frees the query plans if there are too many. */
-void
-relorm_query_plans_reap(void)
+/* query_plans_reap frees the query plans if there are too many. */
+static void
+query_plans_reap(void)
 {
 	HASH_SEQ_STATUS status;
 	QueryPlanEntry *entry;
@@ -449,12 +333,13 @@ relorm_query_plans_reap(void)
 }
 
 /*
- * relorm_query_plan returns the kept plan of a compiled query, preparing
+ * exec_query_plan returns the kept plan of a compiled query, preparing
  * it on first use.  Must run inside SPI.
  */
 SPIPlanPtr
-relorm_query_plan(const char *sql, int nargs, Oid *argtypes)
+exec_query_plan(SqlBuf *buf)
 {
+	const char *sql = buf->sql.data;
 	uint64		hash = hash_bytes_extended((const unsigned char *) sql, strlen(sql), 0);
 	QueryPlanEntry *entry;
 	bool		found;
@@ -473,12 +358,13 @@ relorm_query_plan(const char *sql, int nargs, Oid *argtypes)
 		ctl.hcxt = QueryPlanContext;
 		query_plans = hash_create("relorm query plans", 64, &ctl,
 								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		relorm_at_transaction_end(query_plans_reap);
 	}
 	entry = hash_search(query_plans, &hash, HASH_FIND, NULL);
 	if (entry != NULL && strcmp(entry->sql, sql) == 0)
 		return entry->plan;
 
-	plan = SPI_prepare(sql, nargs, argtypes);
+	plan = SPI_prepare(sql, buf->nparams, buf->types);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql, SPI_result_code_string(SPI_result));
 	if (SPI_keepplan(plan) != 0)
@@ -488,4 +374,60 @@ relorm_query_plan(const char *sql, int nargs, Oid *argtypes)
 	entry->sql = MemoryContextStrdup(QueryPlanContext, sql);
 	entry->plan = plan;
 	return plan;
+}
+
+/* exec_query_scalar runs a compiled query returning one value. */
+Datum
+exec_query_scalar(SqlBuf *buf, Oid type, bool *isnull)
+{
+	MemoryContext context = CurrentMemoryContext;
+	Datum		d;
+	int16		typlen;
+	bool		typbyval;
+
+	SPI_connect();
+	if (SPI_execute_plan(exec_query_plan(buf), buf->values, buf->nulls, true, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "relorm query returned no row");
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, isnull);
+	if (!*isnull)
+	{
+		MemoryContext spi = MemoryContextSwitchTo(context);
+
+		get_typlenbyval(type, &typlen, &typbyval);
+		d = datumCopy(d, typbyval, typlen);
+		MemoryContextSwitchTo(spi);
+	}
+	SPI_finish();
+	return d;
+}
+
+/*
+ * exec_text_rows runs a read-only statement without parameters (built by
+ * deparse) and returns its rows as arrays of C strings, NULL for null.
+ */
+List *
+exec_text_rows(const char *sql)
+{
+	MemoryContext context = CurrentMemoryContext;
+	List	   *rows = NIL;
+	uint64		i;
+
+	SPI_connect();
+	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "relorm could not run \"%s\"", sql);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		MemoryContext spi = MemoryContextSwitchTo(context);
+		int			natts = SPI_tuptable->tupdesc->natts;
+		char	  **row = palloc(sizeof(char *) * natts);
+		int			c;
+
+		for (c = 0; c < natts; c++)
+			row[c] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, c + 1);
+		rows = lappend(rows, row);
+		MemoryContextSwitchTo(spi);
+	}
+	SPI_finish();
+	return rows;
 }

@@ -33,7 +33,7 @@
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
-#include "relorm.h"
+#include "keys.h"
 
 /*
  * How a value of one source type becomes a value of a key column: taken as
@@ -468,9 +468,13 @@ collect_jsonb_object(KeyBuilder *kb, JsonbContainer *object)
 	push_key(kb);
 }
 
-/* jsonb_scalar_text is the text a jsonb scalar stands for. */
-static char *
-jsonb_scalar_text(KeyBuilder *kb, JsonbValue *v, const char *column)
+/*
+ * keys_jsonb_text: the text a jsonb value stands for, for a type's input
+ * function: strings as they are, numbers and booleans as written, objects
+ * and arrays as JSON text (for json/jsonb columns); NULL for null.
+ */
+char *
+keys_jsonb_text(JsonbValue *v)
 {
 	switch (v->type)
 	{
@@ -481,6 +485,41 @@ jsonb_scalar_text(KeyBuilder *kb, JsonbValue *v, const char *column)
 													   NumericGetDatum(v->val.numeric)));
 		case jbvBool:
 			return pstrdup(v->val.boolean ? "true" : "false");
+		case jbvBinary:
+			return JsonbToCString(NULL, v->val.binary.data, v->val.binary.len);
+		default:
+			return NULL;
+	}
+}
+
+/*
+ * keys_jsonb_value: a jsonb value (not null) as a value of `type`, read by
+ * the type's input function with typmod (so a bad value is the type's own
+ * error).  The one conversion of a jsonb value to a typed value: keys,
+ * query values and write data all go through it.
+ */
+Datum
+keys_jsonb_value(JsonbValue *v, Oid type, int32 typmod)
+{
+	Oid			infunc;
+	Oid			ioparam;
+	char	   *text = keys_jsonb_text(v);
+
+	Assert(text != NULL);
+	getTypeInputInfo(type, &infunc, &ioparam);
+	return OidInputFunctionCall(infunc, text, ioparam, typmod);
+}
+
+/* jsonb_scalar_text is the text a jsonb scalar key stands for. */
+static char *
+jsonb_scalar_text(KeyBuilder *kb, JsonbValue *v, const char *column)
+{
+	switch (v->type)
+	{
+		case jbvString:
+		case jbvNumeric:
+		case jbvBool:
+			return keys_jsonb_text(v);
 		case jbvNull:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -5,26 +5,26 @@
  *	  relorm_add, relorm_remove, relorm_set, relorm_load_one,
  *	  relorm_load_many, relorm_relation_ids, and relorm_sql for them.
  *
- * Each function composes the pipeline: look up the relation (catalog.c),
- * read the keys (keys.c), run the prepared statement (exec.c) and turn its
- * outcome into a result or an error.  Every write is one statement for
+ * Each function composes the pipeline: look up the relation (metadata.c),
+ * read the keys (keys.c), run the prepared statement (deparse_link.c built
+ * it, exec.c runs it) and turn its outcome into a result or an error
+ * (results.c, fnargs.c).  Every write is one statement for
  * any number of targets (set is two: unlink, then link).
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include "access/htup_details.h"
-#include "catalog/pg_type.h"
-#include "executor/spi.h"
 #include "funcapi.h"
-#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
-#include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
-#include "query.h"
+#include "catalog.h"
+#include "deparse_query.h"
+#include "fnargs.h"
+#include "metadata.h"
+#include "parse_query.h"
 
 PG_FUNCTION_INFO_V1(relorm_add);
 PG_FUNCTION_INFO_V1(relorm_remove);
@@ -38,104 +38,9 @@ PG_FUNCTION_INFO_V1(relorm_operation_sql);
 PG_FUNCTION_INFO_V1(relorm_associate);
 PG_FUNCTION_INFO_V1(relorm_dissociate);
 
-
-/*
- * open_relation reads the (source, relation) arguments at argno, argno+1
- * and returns the relation's metadata.
- */
-RelationInfo *
-open_relation(FunctionCallInfo fcinfo, int argno)
-{
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("source table must not be null")));
-	if (PG_ARGISNULL(argno + 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("relation name must not be null")));
-	return relorm_lookup_relation(PG_GETARG_OID(argno),
-								  text_to_cstring(PG_GETARG_TEXT_PP(argno + 1)));
-}
-
-/* wrong_kind raises 42809 for an operation the relation's kind lacks. */
-void
-wrong_kind(RelationInfo *rel, const char *function, const char *hint)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-			 errmsg("%s is not valid for %s relation \"%s\" of table \"%s\"",
-					function, relation_kind_name(rel->kind), rel->name,
-					rel->source.name),
-			 errhint("%s", hint)));
-}
-
-/* owner_key / target_key: the key columns, or an error if a table has none. */
-const ColumnSet *
-require_key(const ColumnSet *key, const TableInfo *table)
-{
-	if (key == NULL || key->ncols == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("table \"%s\" has no primary key to identify its rows",
-						table->name),
-				 errhint("Add a primary key to table \"%s\".", table->name)));
-	return key;
-}
-
-/* no_row raises P0002 for a key that names no row. */
-void
-no_row(const TableInfo *table, const KeyList *keys, int i)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_NO_DATA_FOUND),
-			 errmsg("table \"%s\" has no row with key %s",
-					table->name, keys_format(keys, i))));
-}
-
-/*
- * write_outcome checks the row every write statement returns (see
- * append_outcome in sqlbuild.c): a missing owner or target is P0002, and
- * then nothing the statement did survives the error.  Returns the third
- * column: the rows changed, or a pivot operation's result.
- */
-Datum
-write_outcome(RelationInfo *rel, const KeyList *owner, const KeyList *targets)
-{
-	HeapTuple	row;
-	TupleDesc	desc;
-	bool		isnull;
-	Datum		missing;
-
-	if (SPI_processed != 1)
-		elog(ERROR, "relorm write returned %d rows", (int) SPI_processed);
-	row = SPI_tuptable->vals[0];
-	desc = SPI_tuptable->tupdesc;
-	if (!DatumGetBool(SPI_getbinval(row, desc, 1, &isnull)))
-		no_row(&rel->source, owner, 0);
-	missing = SPI_getbinval(row, desc, 2, &isnull);
-	if (!isnull)
-		no_row(&rel->target, targets, (int) DatumGetInt64(missing) - 1);
-	return SPI_getbinval(row, desc, 3, &isnull);
-}
-
-/*
- * relorm_check_keys runs after a flat write (statement_is_flat) that changed
- * nothing, with the same parameters: its row, read by write_outcome, tells
- * a missing owner or target (P0002) from a link that was already there, or
- * not there.
- */
-void
-relorm_check_keys(RelationInfo *rel, KeyShapeKind shape, Datum *values)
-{
-	StatementSpec spec = statement_spec(RELOP_CHECK, shape);
-
-	relorm_execute(rel, &spec, values, false);
-}
-
 /*
  * run_write runs one write statement and returns the rows it changed.
- * A flat statement reports them as SPI_processed; when that is 0, a check
+ * A flat statement reports them as the rows it processed; when that is 0, a check
  * tells whether a key named no row.
  */
 static int64
@@ -145,17 +50,18 @@ run_write(RelationInfo *rel, RelOp op, KeyShapeKind shape,
 	Datum		values[2 * RELORM_MAX_KEY_COLUMNS];
 	int			n;
 	StatementSpec spec = statement_spec(op, shape);
+	ExecResult *res;
 
-	n = relorm_bind_keys(values, 0, owner, SHAPE_ONE);
-	relorm_bind_keys(values, n, targets, shape);
-	relorm_execute(rel, &spec, values, false);
+	n = exec_bind_keys(values, 0, owner, SHAPE_ONE);
+	exec_bind_keys(values, n, targets, shape);
+	res = exec_statement(rel, &spec, values, false);
 	if (statement_is_flat(rel, &spec))
 	{
-		if (SPI_processed > 0)
-			return (int64) SPI_processed;
-		relorm_check_keys(rel, shape, values);
+		if (res->processed > 0)
+			return (int64) res->processed;
+		res = check_keys(rel, shape, values);
 	}
-	return DatumGetInt64(write_outcome(rel, owner, targets));
+	return DatumGetInt64(write_outcome(rel, res, owner, targets));
 }
 
 /* shape_of: one key as scalars, several as arrays. */
@@ -186,22 +92,8 @@ add_or_remove(FunctionCallInfo fcinfo, RelOp op)
 	targets = keys_from_argument(fcinfo, 3, require_key(rel->target_key, &rel->target),
 								 "targets", false);
 
-	SPI_connect();
 	changed = run_write(rel, op, shape_of(targets), owner, targets);
-	SPI_finish();
 	PG_RETURN_INT64(changed);
-}
-
-static Datum
-add_impl(FunctionCallInfo fcinfo)
-{
-	return add_or_remove(fcinfo, RELOP_ADD);
-}
-
-static Datum
-remove_impl(FunctionCallInfo fcinfo)
-{
-	return add_or_remove(fcinfo, RELOP_REMOVE);
 }
 
 /*
@@ -212,7 +104,7 @@ remove_impl(FunctionCallInfo fcinfo)
 Datum
 relorm_add(PG_FUNCTION_ARGS)
 {
-	return relorm_call(fcinfo, add_impl);
+	return add_or_remove(fcinfo, RELOP_ADD);
 }
 
 /*
@@ -222,7 +114,7 @@ relorm_add(PG_FUNCTION_ARGS)
 Datum
 relorm_remove(PG_FUNCTION_ARGS)
 {
-	return relorm_call(fcinfo, remove_impl);
+	return add_or_remove(fcinfo, RELOP_REMOVE);
 }
 
 /*
@@ -247,22 +139,8 @@ associate_or_dissociate(FunctionCallInfo fcinfo, RelOp op)
 							   "owner", true);
 	child = keys_from_argument(fcinfo, 3, require_key(rel->target_key, &rel->target),
 							   "child", true);
-	SPI_connect();
 	changed = run_write(rel, op, SHAPE_ONE, owner, child);
-	SPI_finish();
 	PG_RETURN_INT64(changed);
-}
-
-static Datum
-associate_impl(FunctionCallInfo fcinfo)
-{
-	return associate_or_dissociate(fcinfo, RELOP_ADD);
-}
-
-static Datum
-dissociate_impl(FunctionCallInfo fcinfo)
-{
-	return associate_or_dissociate(fcinfo, RELOP_REMOVE);
 }
 
 /*
@@ -272,7 +150,7 @@ dissociate_impl(FunctionCallInfo fcinfo)
 Datum
 relorm_associate(PG_FUNCTION_ARGS)
 {
-	return relorm_call(fcinfo, associate_impl);
+	return associate_or_dissociate(fcinfo, RELOP_ADD);
 }
 
 /*
@@ -282,11 +160,16 @@ relorm_associate(PG_FUNCTION_ARGS)
 Datum
 relorm_dissociate(PG_FUNCTION_ARGS)
 {
-	return relorm_call(fcinfo, dissociate_impl);
+	return associate_or_dissociate(fcinfo, RELOP_REMOVE);
 }
 
-static Datum
-set_impl(FunctionCallInfo fcinfo)
+/*
+ * relorm_set points a to-one relation at the target (NULL unsets it), or
+ * makes the targets the whole set of a to-many relation (NULL or an empty
+ * list unlinks all).  Returns the rows changed.
+ */
+Datum
+relorm_set(PG_FUNCTION_ARGS)
 {
 	RelationInfo *rel = open_relation(fcinfo, 0);
 	KeyList    *owner;
@@ -304,10 +187,9 @@ set_impl(FunctionCallInfo fcinfo)
 			shape = shape_of(targets);
 	}
 
-	SPI_connect();
 	/* two statements: keep another session's set of this owner out */
 	if (rel->kind != RELORM_BELONGS_TO)
-		relorm_lock_owner(rel, owner);
+		exec_lock_owner(rel, owner);
 	if (rel->kind == RELORM_BELONGS_TO)
 		changed = run_write(rel, shape == SHAPE_NONE ? RELOP_SET_UNLINK : RELOP_SET_LINK,
 							shape, owner, targets);
@@ -318,36 +200,7 @@ set_impl(FunctionCallInfo fcinfo)
 		if (shape != SHAPE_NONE)
 			changed += run_write(rel, RELOP_SET_LINK, shape, owner, targets);
 	}
-	SPI_finish();
 	PG_RETURN_INT64(changed);
-}
-
-/*
- * relorm_set points a to-one relation at the target (NULL unsets it), or
- * makes the targets the whole set of a to-many relation (NULL or an empty
- * list unlinks all).  Returns the rows changed.
- */
-Datum
-relorm_set(PG_FUNCTION_ARGS)
-{
-	return relorm_call(fcinfo, set_impl);
-}
-
-/*
- * check_hint_type: the typed forms take NULL::target as first argument.
- */
-static void
-check_hint_type(FunctionCallInfo fcinfo, RelationInfo *rel)
-{
-	Oid			hint = get_fn_expr_argtype(fcinfo->flinfo, 0);
-
-	if (hint != rel->target.rowtype)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("type hint %s does not match table \"%s\", the target of relation \"%s\"",
-						format_type_be(hint), rel->target.name, rel->name),
-				 errhint("Pass NULL::%s as the first argument.",
-						 format_type_be_qualified(rel->target.rowtype))));
 }
 
 /*
@@ -359,29 +212,28 @@ load_one(FunctionCallInfo fcinfo, bool typed)
 {
 	int			argbase = typed ? 1 : 0;
 	RelationInfo *rel = open_relation(fcinfo, argbase);
-	MemoryContext caller = CurrentMemoryContext;
 	KeyList    *owner;
 	Datum		values[RELORM_MAX_KEY_COLUMNS];
 	Datum		result = (Datum) 0;
 	bool		isnull = true;
 	StatementSpec spec;
+	ExecResult *res;
 
 	if (relation_kind_is_to_many(rel->kind))
 		wrong_kind(rel, "relorm_load_one",
 				   "Use relorm_load_many to load the rows of a to-many relation.");
 	if (typed)
-		check_hint_type(fcinfo, rel);
+		check_type_hint(fcinfo, rel->target.relid, rel->name);
 	owner = keys_from_argument(fcinfo, argbase + 2,
 							   require_key(rel->owner_key, &rel->source),
 							   "owner", true);
 
-	SPI_connect();
-	relorm_bind_keys(values, 0, owner, SHAPE_ONE);
+	exec_bind_keys(values, 0, owner, SHAPE_ONE);
 	spec = statement_spec(typed ? RELOP_LOAD_ONE_ROW : RELOP_LOAD_ONE, SHAPE_ONE);
-	relorm_execute(rel, &spec, values, true);
-	if (SPI_processed == 0)
+	res = exec_statement(rel, &spec, values, true);
+	if (res->processed == 0)
 		no_row(&rel->source, owner, 0);
-	if (SPI_processed > 1)
+	if (res->processed > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_TOO_MANY_ROWS),
 				 errmsg("%s relation \"%s\" of table \"%s\" found more than one row for key %s",
@@ -392,44 +244,22 @@ load_one(FunctionCallInfo fcinfo, bool typed)
 
 	if (typed)
 	{
-		HeapTuple	row = SPI_tuptable->vals[0];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-
-		if (DatumGetBool(SPI_getbinval(row, desc, 1, &isnull)))
+		if (DatumGetBool(exec_result_value(res, 0, 1, &isnull)))
 		{
-			MemoryContext spi = MemoryContextSwitchTo(caller);
 			TupleDesc	rowdesc = lookup_rowtype_tupdesc_copy(rel->target.rowtype, -1);
 
-			result = HeapTupleGetDatum(relorm_row_from_result(rowdesc, row, desc));
-			MemoryContextSwitchTo(spi);
+			result = HeapTupleGetDatum(results_row(rowdesc, res, 0));
 			isnull = false;
 		}
 		else
 			isnull = true;
 	}
 	else
-	{
-		result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-		if (!isnull)
-			result = SPI_datumTransfer(result, false, -1);
-	}
-	SPI_finish();
+		result = exec_result_value(res, 0, 1, &isnull);
 
 	if (isnull)
 		PG_RETURN_NULL();
 	return result;
-}
-
-static Datum
-load_one_impl(FunctionCallInfo fcinfo)
-{
-	return load_one(fcinfo, false);
-}
-
-static Datum
-load_one_typed_impl(FunctionCallInfo fcinfo)
-{
-	return load_one(fcinfo, true);
 }
 
 /*
@@ -439,7 +269,7 @@ load_one_typed_impl(FunctionCallInfo fcinfo)
 Datum
 relorm_load_one(PG_FUNCTION_ARGS)
 {
-	return relorm_call(fcinfo, load_one_impl);
+	return load_one(fcinfo, false);
 }
 
 /*
@@ -449,7 +279,7 @@ relorm_load_one(PG_FUNCTION_ARGS)
 Datum
 relorm_load_one_typed(PG_FUNCTION_ARGS)
 {
-	return relorm_call(fcinfo, load_one_typed_impl);
+	return load_one(fcinfo, true);
 }
 
 /*
@@ -473,7 +303,7 @@ load_many(FunctionCallInfo fcinfo, bool typed)
 		wrong_kind(rel, "relorm_load_many",
 				   "Use relorm_load_one to load the row of a to-one relation.");
 	if (typed)
-		check_hint_type(fcinfo, rel);
+		check_type_hint(fcinfo, rel->target.relid, rel->name);
 	owner = keys_from_argument(fcinfo, argbase + 2,
 							   require_key(rel->owner_key, &rel->source),
 							   "owner", true);
@@ -486,30 +316,15 @@ load_many(FunctionCallInfo fcinfo, bool typed)
 			return load_many_query(fcinfo, rel, owner, query);
 	}
 
-	result = relorm_result_store(fcinfo, typed ? rel->target.rowtype : InvalidOid);
+	result = results_store(fcinfo, typed ? rel->target.rowtype : InvalidOid);
 
-	SPI_connect();
-	relorm_bind_keys(values, 0, owner, SHAPE_ONE);
-	if (relorm_run_into(result, relorm_plan(rel, &spec), values, NULL) == 0)
+	exec_bind_keys(values, 0, owner, SHAPE_ONE);
+	if (results_run_statement(result, rel, &spec, values) == 0)
 	{
 		/* no related rows: is there an owner? */
-		relorm_check_keys(rel, SHAPE_NONE, values);
-		(void) write_outcome(rel, owner, NULL);
+		(void) write_outcome(rel, check_keys(rel, SHAPE_NONE, values), owner, NULL);
 	}
-	SPI_finish();
 	return (Datum) 0;
-}
-
-static Datum
-load_many_impl(FunctionCallInfo fcinfo)
-{
-	return load_many(fcinfo, false);
-}
-
-static Datum
-load_many_typed_impl(FunctionCallInfo fcinfo)
-{
-	return load_many(fcinfo, true);
 }
 
 /*
@@ -519,7 +334,7 @@ load_many_typed_impl(FunctionCallInfo fcinfo)
 Datum
 relorm_load_many(PG_FUNCTION_ARGS)
 {
-	return relorm_call(fcinfo, load_many_impl);
+	return load_many(fcinfo, false);
 }
 
 /*
@@ -529,11 +344,16 @@ relorm_load_many(PG_FUNCTION_ARGS)
 Datum
 relorm_load_many_typed(PG_FUNCTION_ARGS)
 {
-	return relorm_call(fcinfo, load_many_typed_impl);
+	return load_many(fcinfo, true);
 }
 
-static Datum
-relation_ids_impl(FunctionCallInfo fcinfo)
+/*
+ * relorm_relation_ids returns the keys of the related rows without loading
+ * them: a key or NULL for to-one relations, an array for to-many ones
+ * (from the junction alone when it holds the target's key).
+ */
+Datum
+relorm_relation_ids(PG_FUNCTION_ARGS)
 {
 	RelationInfo *rel = open_relation(fcinfo, 0);
 	KeyList    *owner;
@@ -542,21 +362,18 @@ relation_ids_impl(FunctionCallInfo fcinfo)
 	bool		isnull;
 	Jsonb	   *list;
 	StatementSpec spec;
+	ExecResult *res;
 
 	owner = keys_from_argument(fcinfo, 2, require_key(rel->owner_key, &rel->source),
 							   "owner", true);
 	(void) require_key(rel->target_key, &rel->target);
 
-	SPI_connect();
-	relorm_bind_keys(values, 0, owner, SHAPE_ONE);
+	exec_bind_keys(values, 0, owner, SHAPE_ONE);
 	spec = statement_spec(RELOP_RELATION_IDS, SHAPE_ONE);
-	relorm_execute(rel, &spec, values, true);
-	if (SPI_processed == 0)
+	res = exec_statement(rel, &spec, values, true);
+	if (res->processed == 0)
 		no_row(&rel->source, owner, 0);
-	ids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	if (!isnull)
-		ids = SPI_datumTransfer(ids, false, -1);
-	SPI_finish();
+	ids = exec_result_value(res, 0, 1, &isnull);
 
 	if (relation_kind_is_to_many(rel->kind))
 	{
@@ -580,30 +397,22 @@ relation_ids_impl(FunctionCallInfo fcinfo)
 	PG_RETURN_JSONB_P(JsonbValueToJsonb(getIthJsonbValueFromContainer(&list->root, 0)));
 }
 
-/*
- * relorm_relation_ids returns the keys of the related rows without loading
- * them: a key or NULL for to-one relations, an array for to-many ones
- * (from the junction alone when it holds the target's key).
- */
-Datum
-relorm_relation_ids(PG_FUNCTION_ARGS)
-{
-	return relorm_call(fcinfo, relation_ids_impl);
-}
-
 /* statement_text: the SQL of (rel, op, shape). */
 static char *
 statement_text(RelationInfo *rel, RelOp op, KeyShapeKind shape)
 {
 	StatementSpec spec = statement_spec(op, shape);
-	Oid			argtypes[3 * RELORM_MAX_KEY_COLUMNS];
-	int			nargs;
 
-	return build_statement(rel, &spec, argtypes, &nargs);
+	return build_statement(rel, &spec)->sql.data;
 }
 
-static Datum
-operation_sql_impl(FunctionCallInfo fcinfo)
+/*
+ * relorm_operation_sql is relorm_sql(source, relation, operation, many):
+ * the statement(s) a link operation runs, with $n parameters: the owner's
+ * key first, then the targets' (arrays when many).
+ */
+Datum
+relorm_operation_sql(PG_FUNCTION_ARGS)
 {
 	RelationInfo *rel = open_relation(fcinfo, 0);
 	char	   *operation;
@@ -658,8 +467,6 @@ operation_sql_impl(FunctionCallInfo fcinfo)
 			 strcmp(operation, "update_pivot") == 0)
 	{
 		StatementSpec spec;
-		Oid			argtypes[3 * RELORM_MAX_KEY_COLUMNS];
-		int			nargs;
 
 		if (rel->kind != RELORM_MANY_TO_MANY)
 			wrong_kind(rel, psprintf("relorm_%s", operation),
@@ -682,10 +489,10 @@ operation_sql_impl(FunctionCallInfo fcinfo)
 		{
 			StatementSpec detach = statement_spec(RELOP_DETACH, SHAPE_ONE);
 
-			appendStringInfo(&buf, "%s;\n", build_statement(rel, &detach, argtypes, &nargs));
+			appendStringInfo(&buf, "%s;\n", build_statement(rel, &detach)->sql.data);
 			spec.op = RELOP_ATTACH;
 		}
-		appendStringInfoString(&buf, build_statement(rel, &spec, argtypes, &nargs));
+		appendStringInfoString(&buf, build_statement(rel, &spec)->sql.data);
 	}
 	else
 		ereport(ERROR,
@@ -695,13 +502,3 @@ operation_sql_impl(FunctionCallInfo fcinfo)
 	PG_RETURN_TEXT_P(cstring_to_text(buf.data));
 }
 
-/*
- * relorm_operation_sql is relorm_sql(source, relation, operation, many):
- * the statement(s) a link operation runs, with $n parameters: the owner's
- * key first, then the targets' (arrays when many).
- */
-Datum
-relorm_operation_sql(PG_FUNCTION_ARGS)
-{
-	return relorm_call(fcinfo, operation_sql_impl);
-}

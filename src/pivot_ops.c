@@ -5,9 +5,9 @@
  *	  relorm_detach, relorm_sync, relorm_toggle, relorm_update_pivot.
  *	  (relorm_associate / relorm_dissociate are in link_ops.c.)
  *
- * Each call is one statement for any number of targets (sqlbuild.c,
+ * Each call is one statement for any number of targets (deparse_link.c,
  * build_pivot_statement), run after taking the owner's advisory lock
- * (relorm_lock_owner): calls on one owner run one after the other, and
+ * (exec_lock_owner): calls on one owner run one after the other, and
  * under READ COMMITTED each one's statement sees what the previous one
  * committed.  So two syncs of one owner leave one of the two lists, two
  * attaches of one pair link it once, and no call fails because another
@@ -23,13 +23,12 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
-#include "executor/spi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 
-#include "relorm.h"
+#include "fnargs.h"
 
 PG_FUNCTION_INFO_V1(relorm_attach);
 PG_FUNCTION_INFO_V1(relorm_detach);
@@ -184,7 +183,7 @@ pivot_result(const char *const *lists, const bool *has, int n, Jsonb *key)
 
 /*
  * run_pivot_one: attach, detach, toggle or update_pivot of one target, as
- * flat statements (sqlbuild.c, build_flat_write); toggle is a detach and,
+ * flat statements (deparse_link.c, build_flat_write); toggle is a detach and,
  * if that unlinked nothing, an attach.  When nothing changed, a check tells
  * a missing owner or target (P0002).  The result names the target by the
  * key as given.
@@ -221,20 +220,17 @@ run_pivot_one(RelationInfo *rel, StatementSpec *spec, KeyList *owner,
 	{
 		step.op = RELOP_DETACH;
 		step.pivot_fields = 0;
-		relorm_execute(rel, &step, values, false);
-		has[1] = SPI_processed > 0;
+		has[1] = exec_statement(rel, &step, values, false)->processed > 0;
 		step.op = RELOP_ATTACH;
 		step.pivot_fields = spec->pivot_fields;
 	}
 	if (!has[1])
 	{
-		relorm_execute(rel, &step, values, false);
-		has[0] = SPI_processed > 0;
+		has[0] = exec_statement(rel, &step, values, false)->processed > 0;
 	}
 	if (!has[0] && !has[1])
 	{
-		relorm_check_keys(rel, SHAPE_ONE, values);
-		(void) write_outcome(rel, owner, targets);
+		(void) write_outcome(rel, check_keys(rel, SHAPE_ONE, values), owner, targets);
 	}
 	return pivot_result(lists, has, n, keys_json(targets, 0));
 }
@@ -251,11 +247,10 @@ run_pivot(RelationInfo *rel, StatementSpec *spec, KeyList *owner,
 	int			n;
 	Datum		result;
 
-	SPI_connect();
-	relorm_lock_owner(rel, owner);
+	exec_lock_owner(rel, owner);
 
-	n = relorm_bind_keys(values, 0, owner, SHAPE_ONE);
-	n = relorm_bind_keys(values, n, targets, spec->shape);
+	n = exec_bind_keys(values, 0, owner, SHAPE_ONE);
+	n = exec_bind_keys(values, n, targets, spec->shape);
 	/* the pivot fields: jsonb for one target, jsonb texts for several */
 	if (spec->shape == SHAPE_ONE)
 		values[n++] = JsonbPGetDatum(spec->pivot_fields != 0 ? pivots[0] : empty_object());
@@ -276,12 +271,7 @@ run_pivot(RelationInfo *rel, StatementSpec *spec, KeyList *owner,
 	if (spec->shape == SHAPE_ONE && spec->op != RELOP_SYNC)
 		result = run_pivot_one(rel, spec, owner, targets, values);
 	else
-	{
-		relorm_execute(rel, spec, values, false);
-		result = write_outcome(rel, owner, targets);
-	}
-	result = SPI_datumTransfer(result, false, -1);
-	SPI_finish();
+		result = write_outcome(rel, exec_statement(rel, spec, values, false), owner, targets);
 	return result;
 }
 
@@ -323,8 +313,13 @@ pivot_call(FunctionCallInfo fcinfo, RelationInfo *rel, RelOp op,
 	PG_RETURN_DATUM(run_pivot(rel, &spec, owner, targets, pivots));
 }
 
-static Datum
-attach_impl(FunctionCallInfo fcinfo)
+/*
+ * relorm_attach links the targets to the owner with the given pivot
+ * fields (for all targets, and/or per target), skipping linked pairs
+ * unless duplicates.  Returns {"attached": [keys]}.
+ */
+Datum
+relorm_attach(PG_FUNCTION_ARGS)
 {
 	RelationInfo *rel = open_many_to_many(fcinfo, "relorm_attach");
 
@@ -334,41 +329,15 @@ attach_impl(FunctionCallInfo fcinfo)
 }
 
 /*
- * relorm_attach links the targets to the owner with the given pivot
- * fields (for all targets, and/or per target), skipping linked pairs
- * unless duplicates.  Returns {"attached": [keys]}.
- */
-Datum
-relorm_attach(PG_FUNCTION_ARGS)
-{
-	return relorm_call(fcinfo, attach_impl);
-}
-
-static Datum
-detach_impl(FunctionCallInfo fcinfo)
-{
-	RelationInfo *rel = open_many_to_many(fcinfo, "relorm_detach");
-
-	return pivot_call(fcinfo, rel, RELOP_DETACH, NULL, false, true);
-}
-
-/*
  * relorm_detach unlinks the targets (NULL: all; []: none).  Returns
  * {"detached": [keys]}.
  */
 Datum
 relorm_detach(PG_FUNCTION_ARGS)
 {
-	return relorm_call(fcinfo, detach_impl);
-}
+	RelationInfo *rel = open_many_to_many(fcinfo, "relorm_detach");
 
-static Datum
-sync_impl(FunctionCallInfo fcinfo)
-{
-	RelationInfo *rel = open_many_to_many(fcinfo, "relorm_sync");
-
-	return pivot_call(fcinfo, rel, RELOP_SYNC, NULL,
-					  PG_ARGISNULL(4) || PG_GETARG_BOOL(4), true);
+	return pivot_call(fcinfo, rel, RELOP_DETACH, NULL, false, true);
 }
 
 /*
@@ -380,15 +349,10 @@ sync_impl(FunctionCallInfo fcinfo)
 Datum
 relorm_sync(PG_FUNCTION_ARGS)
 {
-	return relorm_call(fcinfo, sync_impl);
-}
+	RelationInfo *rel = open_many_to_many(fcinfo, "relorm_sync");
 
-static Datum
-toggle_impl(FunctionCallInfo fcinfo)
-{
-	RelationInfo *rel = open_many_to_many(fcinfo, "relorm_toggle");
-
-	return pivot_call(fcinfo, rel, RELOP_TOGGLE, NULL, false, false);
+	return pivot_call(fcinfo, rel, RELOP_SYNC, NULL,
+					  PG_ARGISNULL(4) || PG_GETARG_BOOL(4), true);
 }
 
 /*
@@ -398,11 +362,17 @@ toggle_impl(FunctionCallInfo fcinfo)
 Datum
 relorm_toggle(PG_FUNCTION_ARGS)
 {
-	return relorm_call(fcinfo, toggle_impl);
+	RelationInfo *rel = open_many_to_many(fcinfo, "relorm_toggle");
+
+	return pivot_call(fcinfo, rel, RELOP_TOGGLE, NULL, false, false);
 }
 
-static Datum
-update_pivot_impl(FunctionCallInfo fcinfo)
+/*
+ * relorm_update_pivot sets pivot fields of the owner's link to one target.
+ * Returns {"updated": [key]}, or {"updated": []} if they are not linked.
+ */
+Datum
+relorm_update_pivot(PG_FUNCTION_ARGS)
 {
 	RelationInfo *rel = open_many_to_many(fcinfo, "relorm_update_pivot");
 	StatementSpec spec = statement_spec(RELOP_UPDATE_PIVOT, SHAPE_ONE);
@@ -428,12 +398,3 @@ update_pivot_impl(FunctionCallInfo fcinfo)
 	PG_RETURN_DATUM(run_pivot(rel, &spec, owner, target, pivots));
 }
 
-/*
- * relorm_update_pivot sets pivot fields of the owner's link to one target.
- * Returns {"updated": [key]}, or {"updated": []} if they are not linked.
- */
-Datum
-relorm_update_pivot(PG_FUNCTION_ARGS)
-{
-	return relorm_call(fcinfo, update_pivot_impl);
-}

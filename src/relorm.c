@@ -1,18 +1,22 @@
 /*-------------------------------------------------------------------------
  *
  * relorm.c
- *	  Module initialisation and the bracket around every relorm call.
+ *	  Module initialisation, and the one bracket around every relorm call.
  *
- * Every SQL-callable function runs between relorm_enter() and
- * relorm_leave().  The depth they keep tells the metadata cache when no
- * relorm call is running, which is the only time it may free metadata and
- * prepared statements that were invalidated (a caller further up the stack
- * may still be using them otherwise; see catalog.c).
+ * The metadata cache and the plan caches cannot free what an invalidation
+ * retired while a caller may still hold it: a relorm call further up the
+ * stack (a trigger that calls relorm while relorm runs a statement) may be
+ * using it.  No relorm call is running when a transaction ends, so that is
+ * when they free it: each registers a callback here (layer 0 calls no
+ * module; modules register themselves when they first set up).  The
+ * SQL-callable functions therefore need no bracket of their own, and an
+ * error anywhere needs no cleanup.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "fmgr.h"
 
 #include "relorm.h"
@@ -21,70 +25,49 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
-/* how many relorm calls are on the stack in this backend */
-static int	call_depth = 0;
+#define MAX_XACT_END_CALLBACKS 8
+
+static RelormXactEndCallback xact_end_callbacks[MAX_XACT_END_CALLBACKS];
+static int	n_xact_end_callbacks = 0;
 
 /*
- * _PG_init sets up the metadata cache and its invalidation callbacks.
+ * at_xact_end runs the registered callbacks when a top-level transaction
+ * commits or aborts.
+ */
+static void
+at_xact_end(XactEvent event, void *arg)
+{
+	int			i;
+
+	if (event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT &&
+		event != XACT_EVENT_PARALLEL_COMMIT && event != XACT_EVENT_PARALLEL_ABORT)
+		return;
+	for (i = 0; i < n_xact_end_callbacks; i++)
+		xact_end_callbacks[i] ();
+}
+
+/*
+ * _PG_init registers the transaction callback.
  */
 void
 _PG_init(void)
 {
-	relorm_metadata_init();
+	RegisterXactCallback(at_xact_end, NULL);
 }
 
 /*
- * relorm_enter marks the start of a relorm call.  The outermost call frees
- * what earlier invalidations left behind.
+ * relorm_at_transaction_end registers a function to run at the end of
+ * every transaction (each module once, when it sets up its cache).
  */
 void
-relorm_enter(void)
+relorm_at_transaction_end(RelormXactEndCallback callback)
 {
-	if (call_depth == 0)
-	{
-		relorm_metadata_reap();
-		relorm_query_plans_reap();
-	}
-	call_depth++;
-}
+	int			i;
 
-/*
- * relorm_leave marks the end of a relorm call, normal or by error.
- */
-void
-relorm_leave(void)
-{
-	if (call_depth > 0)
-		call_depth--;
-}
-
-/*
- * relorm_call runs the implementation of a SQL-callable function between
- * relorm_enter and relorm_leave, also when it fails.
- */
-Datum
-relorm_call(FunctionCallInfo fcinfo, RelormImpl impl)
-{
-	volatile Datum result = (Datum) 0;
-
-	relorm_enter();
-	PG_TRY();
-	{
-		result = impl(fcinfo);
-	}
-	PG_FINALLY();
-	{
-		relorm_leave();
-	}
-	PG_END_TRY();
-	return result;
-}
-
-/*
- * relorm_is_outermost_call is true while no relorm call is running.
- */
-bool
-relorm_is_outermost_call(void)
-{
-	return call_depth == 0;
+	for (i = 0; i < n_xact_end_callbacks; i++)
+		if (xact_end_callbacks[i] == callback)
+			return;
+	if (n_xact_end_callbacks >= MAX_XACT_END_CALLBACKS)
+		elog(ERROR, "too many relorm transaction-end callbacks");
+	xact_end_callbacks[n_xact_end_callbacks++] = callback;
 }

@@ -1,16 +1,11 @@
 /*-------------------------------------------------------------------------
  *
- * sqlbuild.c
- *	  The one SQL builder: every statement relorm runs is written here.
- *
- * As in postgres_fdw's deparse.c, SQL text is built apart from execution:
- *	- every identifier goes through quote_identifier, every table is
- *	  schema-qualified;
- *	- every operator is written OPERATOR(schema.op), resolved from the
- *	  types' btree operator families, never through search_path;
- *	- functions are schema-qualified (pg_catalog.row_to_json, ...);
- *	- every value is a parameter $n with an explicit type; nothing the
- *	  caller passes is pasted into SQL.
+ * deparse_link.c
+ *	  The statements of the link and pivot operations and of the loads
+ *	  (SPEC §3-4), built from a relation's metadata with the printers of
+ *	  deparse.c (the one SQL builder: names quoted and qualified, operators
+ *	  OPERATOR(schema.op), COLLATE where collations differ, every value a
+ *	  typed parameter $n bound when the statement runs).
  *
  * Statements are prepared once per (relation, operation, shape) by exec.c.
  * Each builder below shows the statement it produces.  Aliases: s source,
@@ -30,100 +25,30 @@
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
-#include "relorm.h"
+#include "deparse.h"
+#include "deparse_link.h"
+#include "deparse_query.h"
+#include "metadata.h"
 
-/* SqlBuilder: the text being built and the parameters it declares. */
-typedef struct SqlBuilder
-{
-	StringInfoData buf;
-	int			nargs;
-	Oid			argtypes[3 * RELORM_MAX_KEY_COLUMNS];
-} SqlBuilder;
-
-static void append_param(SqlBuilder *sb, Oid type, bool array);
-static void append_column(SqlBuilder *sb, const char *alias, const char *name);
-static void append_eq(SqlBuilder *sb, const char *lalias, const char *lname, Oid ltype,
+static void append_param(SqlBuf *sb, Oid type, bool array);
+static void append_column(SqlBuf *sb, const char *alias, const char *name);
+static void append_eq(SqlBuf *sb, const char *lalias, const char *lname, Oid ltype,
 					  const char *ralias, const char *rname, Oid rtype);
-static void append_columns_eq(SqlBuilder *sb, const char *lalias, const ColumnSet *l,
+static void append_columns_eq(SqlBuf *sb, const char *lalias, const ColumnSet *l,
 							  const char *ralias, const ColumnSet *r);
-static void append_owner_match(SqlBuilder *sb, const char *alias, const ColumnSet *key);
-static void append_key_json(SqlBuilder *sb, const char *alias, const ColumnSet *cols,
+static void append_owner_match(SqlBuf *sb, const char *alias, const ColumnSet *key);
+static void append_key_json(SqlBuf *sb, const char *alias, const ColumnSet *cols,
 							const ColumnSet *names);
-static void append_default_order(SqlBuilder *sb, RelationInfo *rel);
+static void append_default_order(SqlBuf *sb, RelationInfo *rel);
+static void append_order_clause(StringInfo buf, const char *alias, Oid relid,
+								Jsonb *order);
 
 /* generic column names of the CTEs o (owner) and k (keys): o1, k1, ... */
 static ColumnSet *generic_columns(const ColumnSet *like, const char *prefix);
 
-/*
- * operator_for returns "OPERATOR(schema.op)" for the btree operator of
- * strategy `strategy` between ltype and rtype, found in the operator
- * family of ltype's default btree operator class (as ri_triggers.c finds
- * the equality of a foreign key).  Types that are binary coercible to the
- * family's input type use its operator.
- */
-static char *
-operator_for(Oid ltype, Oid rtype, int16 strategy)
-{
-	TypeCacheEntry *tc = lookup_type_cache(getBaseType(ltype),
-										   TYPECACHE_BTREE_OPFAMILY);
-	Oid			opfamily = tc->btree_opf;
-	Oid			opintype = tc->btree_opintype;
-	Oid			lbase = getBaseType(ltype);
-	Oid			rbase = getBaseType(rtype);
-	Oid			opr = InvalidOid;
-	HeapTuple	tuple;
-	Form_pg_operator form;
-	char	   *result;
-
-	if (OidIsValid(opfamily))
-	{
-		opr = get_opfamily_member(opfamily, lbase, rbase, strategy);
-		if (!OidIsValid(opr) && IsBinaryCoercible(lbase, opintype) &&
-			IsBinaryCoercible(rbase, opintype))
-			opr = get_opfamily_member(opfamily, opintype, opintype, strategy);
-		if (!OidIsValid(opr) && IsBinaryCoercible(rbase, opintype))
-			opr = get_opfamily_member(opfamily, opintype, opintype, strategy);
-	}
-	if (!OidIsValid(opr))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("no btree comparison operator between types %s and %s",
-						format_type_be(ltype), format_type_be(rtype)),
-				 errhint("relorm compares key columns with the operators of their btree operator families.")));
-	tuple = SearchSysCache1(OPEROID, ObjectIdGetDatum(opr));
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for operator %u", opr);
-	form = (Form_pg_operator) GETSTRUCT(tuple);
-	result = psprintf("OPERATOR(%s.%s)",
-					  quote_identifier(get_namespace_name(form->oprnamespace)),
-					  NameStr(form->oprname));
-	ReleaseSysCache(tuple);
-	return result;
-}
-
-/*
- * relorm_check_comparable: the columns of l can be compared with those of
- * r (checked when a relation is registered).
- */
-void
-relorm_check_comparable(const ColumnSet *l, const ColumnSet *r)
-{
-	int			c;
-
-	for (c = 0; c < l->ncols; c++)
-		(void) operator_for(l->types[c], r->types[c], BTEqualStrategyNumber);
-}
-
-/* relorm_operator: operator_for, for the query compiler (query.c). */
-char *
-relorm_operator(Oid ltype, Oid rtype, int16 strategy)
-{
-	return operator_for(ltype, rtype, strategy);
-}
-
 /* append_param writes the next parameter, "$n::type" or "$n::type[]". */
 static void
-append_param(SqlBuilder *sb, Oid type, bool array)
+append_param(SqlBuf *sb, Oid type, bool array)
 {
 	Oid			argtype = type;
 
@@ -135,42 +60,35 @@ append_param(SqlBuilder *sb, Oid type, bool array)
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("type %s has no array type", format_type_be(type))));
 	}
-	sb->argtypes[sb->nargs++] = argtype;
-	appendStringInfo(&sb->buf, "$%d::%s", sb->nargs,
-					 format_type_extended(argtype, -1, FORMAT_TYPE_FORCE_QUALIFY));
+	sqlbuf_append_param(sb, argtype);
 }
 
 /* append_column writes alias."column". */
 static void
-append_column(SqlBuilder *sb, const char *alias, const char *name)
+append_column(SqlBuf *sb, const char *alias, const char *name)
 {
-	appendStringInfo(&sb->buf, "%s.%s", alias, quote_identifier(name));
+	appendStringInfoString(&sb->sql, deparse_column(alias, name));
 }
 
 /* append_eq writes "l.a OPERATOR(pg_catalog.=) r.b". */
 static void
-append_eq(SqlBuilder *sb, const char *lalias, const char *lname, Oid ltype,
+append_eq(SqlBuf *sb, const char *lalias, const char *lname, Oid ltype,
 		  const char *ralias, const char *rname, Oid rtype)
 {
 	append_column(sb, lalias, lname);
-	appendStringInfo(&sb->buf, " %s ", operator_for(ltype, rtype, BTEqualStrategyNumber));
+	appendStringInfo(&sb->sql, " %s ", deparse_operator(ltype, rtype, BTEqualStrategyNumber));
 	append_column(sb, ralias, rname);
 }
 
-/* append_columns_eq writes "l.a1 = r.b1 AND l.a2 = r.b2 ...". */
+/*
+ * append_columns_eq writes "l.a1 = r.b1 AND l.a2 = r.b2 ...", under an
+ * explicit COLLATE where the two sides' collations differ.
+ */
 static void
-append_columns_eq(SqlBuilder *sb, const char *lalias, const ColumnSet *l,
+append_columns_eq(SqlBuf *sb, const char *lalias, const ColumnSet *l,
 				  const char *ralias, const ColumnSet *r)
 {
-	int			c;
-
-	for (c = 0; c < l->ncols; c++)
-	{
-		if (c > 0)
-			appendStringInfoString(&sb->buf, " AND ");
-		append_eq(sb, lalias, l->names[c], l->types[c],
-				  ralias, r->names[c], r->types[c]);
-	}
+	appendStringInfoString(&sb->sql, deparse_columns_eq(lalias, l, ralias, r));
 }
 
 /*
@@ -178,22 +96,23 @@ append_columns_eq(SqlBuilder *sb, const char *lalias, const ColumnSet *l,
  * (r never null): "(l.a1 IS NULL OR NOT l.a1 = r.b1 OR ...)".
  */
 static void
-append_columns_differ(SqlBuilder *sb, const char *lalias, const ColumnSet *l,
+append_columns_differ(SqlBuf *sb, const char *lalias, const ColumnSet *l,
 					  const char *ralias, const ColumnSet *r)
 {
 	int			c;
 
-	appendStringInfoChar(&sb->buf, '(');
+	appendStringInfoChar(&sb->sql, '(');
 	for (c = 0; c < l->ncols; c++)
 	{
 		if (c > 0)
-			appendStringInfoString(&sb->buf, " OR ");
+			appendStringInfoString(&sb->sql, " OR ");
 		append_column(sb, lalias, l->names[c]);
-		appendStringInfoString(&sb->buf, " IS NULL OR NOT ");
+		appendStringInfoString(&sb->sql, " IS NULL OR NOT ");
 		append_eq(sb, lalias, l->names[c], l->types[c],
 				  ralias, r->names[c], r->types[c]);
+		appendStringInfoString(&sb->sql, deparse_collate(l->collations[c], r->collations[c]));
 	}
-	appendStringInfoChar(&sb->buf, ')');
+	appendStringInfoChar(&sb->sql, ')');
 }
 
 /*
@@ -203,41 +122,41 @@ append_columns_differ(SqlBuilder *sb, const char *lalias, const ColumnSet *l,
  * Types without a btree equality are compared as text.
  */
 static void
-append_values_differ(SqlBuilder *sb, const char *la, const char *ra,
+append_values_differ(SqlBuf *sb, const char *la, const char *ra,
 					 const char *column, Oid type)
 {
 	TypeCacheEntry *tc = lookup_type_cache(getBaseType(type), TYPECACHE_BTREE_OPFAMILY);
 	const char *cast = OidIsValid(tc->btree_opf) ? "" : "::pg_catalog.text";
-	char	   *op = operator_for(OidIsValid(tc->btree_opf) ? type : TEXTOID,
+	char	   *op = deparse_operator(OidIsValid(tc->btree_opf) ? type : TEXTOID,
 								  OidIsValid(tc->btree_opf) ? type : TEXTOID,
 								  BTEqualStrategyNumber);
 	const char *q = quote_identifier(column);
 
-	appendStringInfo(&sb->buf,
+	appendStringInfo(&sb->sql,
 					 "((%s.%s IS NULL) OPERATOR(pg_catalog.<>) (%s.%s IS NULL) OR NOT (%s.%s%s %s %s.%s%s))",
 					 la, q, ra, q, la, q, cast, op, ra, q, cast);
 }
 
 /* append_owner_match writes "s.id = $1 AND ..." for the owner's key. */
 static void
-append_owner_match(SqlBuilder *sb, const char *alias, const ColumnSet *key)
+append_owner_match(SqlBuf *sb, const char *alias, const ColumnSet *key)
 {
 	int			c;
 
 	for (c = 0; c < key->ncols; c++)
 	{
 		if (c > 0)
-			appendStringInfoString(&sb->buf, " AND ");
+			appendStringInfoString(&sb->sql, " AND ");
 		append_column(sb, alias, key->names[c]);
-		appendStringInfo(&sb->buf, " %s ",
-						 operator_for(key->types[c], key->types[c], BTEqualStrategyNumber));
+		appendStringInfo(&sb->sql, " %s ",
+						 deparse_operator(key->types[c], key->types[c], BTEqualStrategyNumber));
 		append_param(sb, key->types[c], false);
 	}
 }
 
 /* append_select_list writes "alias.a AS p1, alias.b AS p2". */
 static void
-append_select_list(SqlBuilder *sb, const char *alias, const ColumnSet *cols,
+append_select_list(SqlBuf *sb, const char *alias, const ColumnSet *cols,
 				   const ColumnSet *as)
 {
 	int			c;
@@ -245,26 +164,26 @@ append_select_list(SqlBuilder *sb, const char *alias, const ColumnSet *cols,
 	for (c = 0; c < cols->ncols; c++)
 	{
 		if (c > 0)
-			appendStringInfoString(&sb->buf, ", ");
+			appendStringInfoString(&sb->sql, ", ");
 		append_column(sb, alias, cols->names[c]);
-		appendStringInfo(&sb->buf, " AS %s", quote_identifier(as->names[c]));
+		appendStringInfo(&sb->sql, " AS %s", quote_identifier(as->names[c]));
 	}
 }
 
 /* append_column_list writes "a, b" (unqualified, for INSERT). */
 static void
-append_column_list(SqlBuilder *sb, const char *alias, const ColumnSet *cols)
+append_column_list(SqlBuf *sb, const char *alias, const ColumnSet *cols)
 {
 	int			c;
 
 	for (c = 0; c < cols->ncols; c++)
 	{
 		if (c > 0)
-			appendStringInfoString(&sb->buf, ", ");
+			appendStringInfoString(&sb->sql, ", ");
 		if (alias)
 			append_column(sb, alias, cols->names[c]);
 		else
-			appendStringInfoString(&sb->buf, quote_identifier(cols->names[c]));
+			appendStringInfoString(&sb->sql, quote_identifier(cols->names[c]));
 	}
 }
 
@@ -274,13 +193,13 @@ append_column_list(SqlBuilder *sb, const char *alias, const ColumnSet *cols)
  *	o AS (SELECT s.ref1 AS o1, ... FROM source s WHERE s.id = $1)
  */
 static void
-append_owner_cte(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *ocols)
+append_owner_cte(SqlBuf *sb, RelationInfo *rel, const ColumnSet *ocols)
 {
-	appendStringInfoString(&sb->buf, "o AS (SELECT ");
+	appendStringInfoString(&sb->sql, "o AS (SELECT ");
 	append_select_list(sb, "s", &rel->source_cols, ocols);
-	appendStringInfo(&sb->buf, " FROM %s s WHERE ", rel->source.qualified);
+	appendStringInfo(&sb->sql, " FROM %s s WHERE ", rel->source.qualified);
 	append_owner_match(sb, "s", rel->owner_key);
-	appendStringInfoChar(&sb->buf, ')');
+	appendStringInfoChar(&sb->sql, ')');
 }
 
 /*
@@ -299,47 +218,47 @@ append_owner_cte(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *ocols)
  * its parameters do not depend on the fields given.
  */
 static void
-append_keys_cte(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
+append_keys_cte(SqlBuf *sb, RelationInfo *rel, KeyShapeKind shape,
 				const ColumnSet *kcols, bool with_pivot, bool pivot_used)
 {
 	const ColumnSet *key = rel->target_key;
 	int			c;
 
-	appendStringInfoString(&sb->buf, "k AS (SELECT ");
+	appendStringInfoString(&sb->sql, "k AS (SELECT ");
 	if (shape == SHAPE_ONE)
 	{
 		for (c = 0; c < key->ncols; c++)
 		{
 			append_param(sb, key->types[c], false);
-			appendStringInfo(&sb->buf, " AS %s, ", kcols->names[c]);
+			appendStringInfo(&sb->sql, " AS %s, ", kcols->names[c]);
 		}
 		if (with_pivot)
 		{
 			append_param(sb, JSONBOID, false);
-			appendStringInfoString(&sb->buf, " AS pivot, ");
+			appendStringInfoString(&sb->sql, " AS pivot, ");
 		}
-		appendStringInfoString(&sb->buf, "1::pg_catalog.int8 AS ord)");
+		appendStringInfoString(&sb->sql, "1::pg_catalog.int8 AS ord)");
 		return;
 	}
-	appendStringInfoString(&sb->buf, "* FROM ROWS FROM (");
+	appendStringInfoString(&sb->sql, "* FROM ROWS FROM (");
 	for (c = 0; c < key->ncols; c++)
 	{
-		appendStringInfoString(&sb->buf, c ? ", pg_catalog.unnest(" : "pg_catalog.unnest(");
+		appendStringInfoString(&sb->sql, c ? ", pg_catalog.unnest(" : "pg_catalog.unnest(");
 		append_param(sb, key->types[c], true);
-		appendStringInfoChar(&sb->buf, ')');
+		appendStringInfoChar(&sb->sql, ')');
 	}
 	if (with_pivot && pivot_used)
 	{
-		appendStringInfoString(&sb->buf, ", pg_catalog.unnest(");
+		appendStringInfoString(&sb->sql, ", pg_catalog.unnest(");
 		append_param(sb, TEXTOID, true);
-		appendStringInfoChar(&sb->buf, ')');
+		appendStringInfoChar(&sb->sql, ')');
 	}
 	else if (with_pivot)
-		sb->argtypes[sb->nargs++] = TEXTARRAYOID;
-	appendStringInfoString(&sb->buf, ") WITH ORDINALITY AS k(");
+		(void) deparse_param(sb, TEXTARRAYOID);
+	appendStringInfoString(&sb->sql, ") WITH ORDINALITY AS k(");
 	for (c = 0; c < key->ncols; c++)
-		appendStringInfo(&sb->buf, "%s, ", kcols->names[c]);
-	appendStringInfoString(&sb->buf, with_pivot && pivot_used ? "pivot, ord))" : "ord))");
+		appendStringInfo(&sb->sql, "%s, ", kcols->names[c]);
+	appendStringInfoString(&sb->sql, with_pivot && pivot_used ? "pivot, ord))" : "ord))");
 }
 
 /*
@@ -349,15 +268,15 @@ append_keys_cte(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
  * (DISTINCT only in SHAPE_MANY)
  */
 static void
-append_targets_cte(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
+append_targets_cte(SqlBuf *sb, RelationInfo *rel, KeyShapeKind shape,
 				   const ColumnSet *kcols, const ColumnSet *tcols)
 {
 	/* several keys may name one row twice; one key cannot */
-	appendStringInfoString(&sb->buf, shape == SHAPE_MANY ? "t AS (SELECT DISTINCT " : "t AS (SELECT ");
+	appendStringInfoString(&sb->sql, shape == SHAPE_MANY ? "t AS (SELECT DISTINCT " : "t AS (SELECT ");
 	append_select_list(sb, "t", &rel->target_cols, tcols);
-	appendStringInfo(&sb->buf, " FROM %s t JOIN k ON ", rel->target.qualified);
+	appendStringInfo(&sb->sql, " FROM %s t JOIN k ON ", rel->target.qualified);
 	append_columns_eq(sb, "t", rel->target_key, "k", kcols);
-	appendStringInfoChar(&sb->buf, ')');
+	appendStringInfoChar(&sb->sql, ')');
 }
 
 /*
@@ -376,24 +295,24 @@ append_targets_cte(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
  *		 THEN NULL ELSE <the above> END
  */
 static void
-append_missing_key(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
+append_missing_key(SqlBuf *sb, RelationInfo *rel, KeyShapeKind shape,
 				   const ColumnSet *kcols, bool have_t)
 {
 	if (shape == SHAPE_NONE)
 	{
-		appendStringInfoString(&sb->buf, "NULL::pg_catalog.int8");
+		appendStringInfoString(&sb->sql, "NULL::pg_catalog.int8");
 		return;
 	}
 	if (have_t && shape == SHAPE_MANY)
-		appendStringInfoString(&sb->buf,
+		appendStringInfoString(&sb->sql,
 							   "CASE WHEN (SELECT pg_catalog.count(*) FROM t) OPERATOR(pg_catalog.=) (SELECT pg_catalog.count(*) FROM k) THEN NULL ELSE ");
-	appendStringInfo(&sb->buf,
+	appendStringInfo(&sb->sql,
 					 "(SELECT k.ord FROM k WHERE NOT EXISTS (SELECT FROM %s t WHERE ",
 					 rel->target.qualified);
 	append_columns_eq(sb, "t", rel->target_key, "k", kcols);
-	appendStringInfoString(&sb->buf, shape == SHAPE_MANY ? ") ORDER BY k.ord LIMIT 1)" : "))");
+	appendStringInfoString(&sb->sql, shape == SHAPE_MANY ? ") ORDER BY k.ord LIMIT 1)" : "))");
 	if (have_t && shape == SHAPE_MANY)
-		appendStringInfoString(&sb->buf, " END");
+		appendStringInfoString(&sb->sql, " END");
 }
 
 /*
@@ -405,12 +324,12 @@ append_missing_key(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
  *	SELECT EXISTS (SELECT FROM o), <missing key>, (SELECT pg_catalog.count(*) FROM w)
  */
 static void
-append_outcome(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
+append_outcome(SqlBuf *sb, RelationInfo *rel, KeyShapeKind shape,
 			   const ColumnSet *kcols, bool have_t)
 {
-	appendStringInfoString(&sb->buf, "\nSELECT EXISTS (SELECT FROM o),\n       ");
+	appendStringInfoString(&sb->sql, "\nSELECT EXISTS (SELECT FROM o),\n       ");
 	append_missing_key(sb, rel, shape, kcols, have_t);
-	appendStringInfoString(&sb->buf, ",\n       (SELECT pg_catalog.count(*) FROM w)");
+	appendStringInfoString(&sb->sql, ",\n       (SELECT pg_catalog.count(*) FROM w)");
 }
 
 /*
@@ -431,7 +350,7 @@ append_outcome(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape,
  *		  RETURNING 1)
  */
 static void
-build_fk_on_target_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
+build_fk_on_target_write(SqlBuf *sb, RelationInfo *rel, RelOp op,
 						 KeyShapeKind shape)
 {
 	ColumnSet  *ocols = generic_columns(&rel->source_cols, "o");
@@ -439,51 +358,51 @@ build_fk_on_target_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
 	const ColumnSet *fk = &rel->target_cols;
 	int			c;
 
-	appendStringInfoString(&sb->buf, "WITH ");
+	appendStringInfoString(&sb->sql, "WITH ");
 	append_owner_cte(sb, rel, ocols);
 	if (shape != SHAPE_NONE)
 	{
-		appendStringInfoString(&sb->buf, ",\n     ");
+		appendStringInfoString(&sb->sql, ",\n     ");
 		append_keys_cte(sb, rel, shape, kcols, false, false);
 	}
-	appendStringInfo(&sb->buf, ",\n     w AS (UPDATE %s t SET ", rel->target.qualified);
+	appendStringInfo(&sb->sql, ",\n     w AS (UPDATE %s t SET ", rel->target.qualified);
 	for (c = 0; c < fk->ncols; c++)
 	{
 		if (c > 0)
-			appendStringInfoString(&sb->buf, ", ");
-		appendStringInfoString(&sb->buf, quote_identifier(fk->names[c]));
+			appendStringInfoString(&sb->sql, ", ");
+		appendStringInfoString(&sb->sql, quote_identifier(fk->names[c]));
 		if (op == RELOP_ADD || op == RELOP_SET_LINK)
-			appendStringInfo(&sb->buf, " = o.%s", ocols->names[c]);
+			appendStringInfo(&sb->sql, " = o.%s", ocols->names[c]);
 		else
-			appendStringInfoString(&sb->buf, " = NULL");
+			appendStringInfoString(&sb->sql, " = NULL");
 	}
 	switch (op)
 	{
 		case RELOP_ADD:
 		case RELOP_SET_LINK:
-			appendStringInfoString(&sb->buf, " FROM o, k WHERE ");
+			appendStringInfoString(&sb->sql, " FROM o, k WHERE ");
 			append_columns_eq(sb, "t", rel->target_key, "k", kcols);
-			appendStringInfoString(&sb->buf, " AND ");
+			appendStringInfoString(&sb->sql, " AND ");
 			append_columns_differ(sb, "t", fk, "o", ocols);
 			break;
 		case RELOP_REMOVE:
-			appendStringInfoString(&sb->buf, " FROM o, k WHERE ");
+			appendStringInfoString(&sb->sql, " FROM o, k WHERE ");
 			append_columns_eq(sb, "t", rel->target_key, "k", kcols);
-			appendStringInfoString(&sb->buf, " AND ");
+			appendStringInfoString(&sb->sql, " AND ");
 			append_columns_eq(sb, "t", fk, "o", ocols);
 			break;
 		default:				/* RELOP_SET_UNLINK */
-			appendStringInfoString(&sb->buf, " FROM o WHERE ");
+			appendStringInfoString(&sb->sql, " FROM o WHERE ");
 			append_columns_eq(sb, "t", fk, "o", ocols);
 			if (shape != SHAPE_NONE)
 			{
-				appendStringInfoString(&sb->buf, " AND NOT EXISTS (SELECT FROM k WHERE ");
+				appendStringInfoString(&sb->sql, " AND NOT EXISTS (SELECT FROM k WHERE ");
 				append_columns_eq(sb, "t", rel->target_key, "k", kcols);
-				appendStringInfoChar(&sb->buf, ')');
+				appendStringInfoChar(&sb->sql, ')');
 			}
 			break;
 	}
-	appendStringInfoString(&sb->buf, " RETURNING 1)");
+	appendStringInfoString(&sb->sql, " RETURNING 1)");
 	append_outcome(sb, rel, shape, kcols, false);
 }
 
@@ -501,7 +420,7 @@ build_fk_on_target_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
  * whole junction.
  */
 static void
-append_not_linked(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *ocols,
+append_not_linked(SqlBuf *sb, RelationInfo *rel, const ColumnSet *ocols,
 				  const ColumnSet *tcols)
 {
 	const ColumnSet *js = &rel->junction_source_cols;
@@ -509,17 +428,17 @@ append_not_linked(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *ocols,
 
 	if (rel->pair_unique)
 		return;
-	appendStringInfo(&sb->buf, " WHERE NOT EXISTS (SELECT FROM %s x WHERE ",
+	appendStringInfo(&sb->sql, " WHERE NOT EXISTS (SELECT FROM %s x WHERE ",
 					 rel->junction.qualified);
 	for (c = 0; c < js->ncols; c++)
 	{
 		append_column(sb, "x", js->names[c]);
-		appendStringInfo(&sb->buf, " %s (SELECT o.%s FROM o) AND ",
-						 operator_for(js->types[c], ocols->types[c], BTEqualStrategyNumber),
+		appendStringInfo(&sb->sql, " %s (SELECT o.%s FROM o) AND ",
+						 deparse_operator(js->types[c], ocols->types[c], BTEqualStrategyNumber),
 						 ocols->names[c]);
 	}
 	append_columns_eq(sb, "x", &rel->junction_target_cols, "t", tcols);
-	appendStringInfoChar(&sb->buf, ')');
+	appendStringInfoChar(&sb->sql, ')');
 }
 
 /*
@@ -544,7 +463,7 @@ append_not_linked(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *ocols,
  * for each given target, and nothing else the owner is linked to is read.
  */
 static void
-build_junction_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
+build_junction_write(SqlBuf *sb, RelationInfo *rel, RelOp op,
 					 KeyShapeKind shape)
 {
 	ColumnSet  *ocols = generic_columns(&rel->source_cols, "o");
@@ -554,50 +473,50 @@ build_junction_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
 	const ColumnSet *jt = &rel->junction_target_cols;
 	const char *junction = rel->junction.qualified;
 
-	appendStringInfoString(&sb->buf, "WITH ");
+	appendStringInfoString(&sb->sql, "WITH ");
 	append_owner_cte(sb, rel, ocols);
 	if (shape != SHAPE_NONE)
 	{
-		appendStringInfoString(&sb->buf, ",\n     ");
+		appendStringInfoString(&sb->sql, ",\n     ");
 		append_keys_cte(sb, rel, shape, kcols, false, false);
-		appendStringInfoString(&sb->buf, ",\n     ");
+		appendStringInfoString(&sb->sql, ",\n     ");
 		append_targets_cte(sb, rel, shape, kcols, tcols);
 	}
-	appendStringInfoString(&sb->buf, ",\n     w AS (");
+	appendStringInfoString(&sb->sql, ",\n     w AS (");
 	switch (op)
 	{
 		case RELOP_ADD:
 		case RELOP_SET_LINK:
-			appendStringInfo(&sb->buf, "INSERT INTO %s (", junction);
+			appendStringInfo(&sb->sql, "INSERT INTO %s (", junction);
 			append_column_list(sb, NULL, js);
-			appendStringInfoString(&sb->buf, ", ");
+			appendStringInfoString(&sb->sql, ", ");
 			append_column_list(sb, NULL, jt);
-			appendStringInfoString(&sb->buf, ") SELECT ");
+			appendStringInfoString(&sb->sql, ") SELECT ");
 			append_column_list(sb, "o", ocols);
-			appendStringInfoString(&sb->buf, ", ");
+			appendStringInfoString(&sb->sql, ", ");
 			append_column_list(sb, "t", tcols);
-			appendStringInfoString(&sb->buf, " FROM o, t");
+			appendStringInfoString(&sb->sql, " FROM o, t");
 			append_not_linked(sb, rel, ocols, tcols);
-			appendStringInfoString(&sb->buf, " ON CONFLICT DO NOTHING");
+			appendStringInfoString(&sb->sql, " ON CONFLICT DO NOTHING");
 			break;
 		case RELOP_REMOVE:
-			appendStringInfo(&sb->buf, "DELETE FROM %s j USING o, t WHERE ", junction);
+			appendStringInfo(&sb->sql, "DELETE FROM %s j USING o, t WHERE ", junction);
 			append_columns_eq(sb, "j", js, "o", ocols);
-			appendStringInfoString(&sb->buf, " AND ");
+			appendStringInfoString(&sb->sql, " AND ");
 			append_columns_eq(sb, "j", jt, "t", tcols);
 			break;
 		default:				/* RELOP_SET_UNLINK */
-			appendStringInfo(&sb->buf, "DELETE FROM %s j USING o WHERE ", junction);
+			appendStringInfo(&sb->sql, "DELETE FROM %s j USING o WHERE ", junction);
 			append_columns_eq(sb, "j", js, "o", ocols);
 			if (shape != SHAPE_NONE)
 			{
-				appendStringInfoString(&sb->buf, " AND NOT EXISTS (SELECT FROM t WHERE ");
+				appendStringInfoString(&sb->sql, " AND NOT EXISTS (SELECT FROM t WHERE ");
 				append_columns_eq(sb, "j", jt, "t", tcols);
-				appendStringInfoChar(&sb->buf, ')');
+				appendStringInfoChar(&sb->sql, ')');
 			}
 			break;
 	}
-	appendStringInfoString(&sb->buf, " RETURNING 1)");
+	appendStringInfoString(&sb->sql, " RETURNING 1)");
 	append_outcome(sb, rel, shape, kcols, shape != SHAPE_NONE);
 }
 
@@ -627,7 +546,7 @@ build_junction_write(SqlBuilder *sb, RelationInfo *rel, RelOp op,
  * yields no rows; the caller then checks the owner (RELOP_CHECK).
  */
 static void
-append_related_from(SqlBuilder *sb, RelationInfo *rel, bool keep_owner)
+append_related_from(SqlBuf *sb, RelationInfo *rel, bool keep_owner)
 {
 	bool		junction = rel->kind == RELORM_MANY_TO_MANY;
 	const ColumnSet *near = junction ? &rel->junction_source_cols : &rel->target_cols;
@@ -635,31 +554,31 @@ append_related_from(SqlBuilder *sb, RelationInfo *rel, bool keep_owner)
 
 	if (keep_owner)
 	{
-		appendStringInfo(&sb->buf, " FROM %s s LEFT JOIN ", rel->source.qualified);
+		appendStringInfo(&sb->sql, " FROM %s s LEFT JOIN ", rel->source.qualified);
 		if (junction)
 		{
-			appendStringInfo(&sb->buf, "(%s j JOIN %s t ON ",
+			appendStringInfo(&sb->sql, "(%s j JOIN %s t ON ",
 							 rel->junction.qualified, rel->target.qualified);
 			append_columns_eq(sb, "j", &rel->junction_target_cols, "t", &rel->target_cols);
-			appendStringInfoString(&sb->buf, ") ON ");
+			appendStringInfoString(&sb->sql, ") ON ");
 		}
 		else
-			appendStringInfo(&sb->buf, "%s t ON ", rel->target.qualified);
+			appendStringInfo(&sb->sql, "%s t ON ", rel->target.qualified);
 		append_columns_eq(sb, "s", &rel->source_cols, junction ? "j" : "t", near);
-		appendStringInfoString(&sb->buf, " WHERE ");
+		appendStringInfoString(&sb->sql, " WHERE ");
 		append_owner_match(sb, "s", rel->owner_key);
 		return;
 	}
 
 	if (junction)
 	{
-		appendStringInfo(&sb->buf, " FROM %s j JOIN %s t ON ",
+		appendStringInfo(&sb->sql, " FROM %s j JOIN %s t ON ",
 						 rel->junction.qualified, rel->target.qualified);
 		append_columns_eq(sb, "j", &rel->junction_target_cols, "t", &rel->target_cols);
 	}
 	else
-		appendStringInfo(&sb->buf, " FROM %s t", rel->target.qualified);
-	appendStringInfoString(&sb->buf, " WHERE ");
+		appendStringInfo(&sb->sql, " FROM %s t", rel->target.qualified);
+	appendStringInfoString(&sb->sql, " WHERE ");
 	if (columnset_equal(&rel->source_cols, rel->owner_key))
 	{
 		/* the owner's key itself: the planner sees the value */
@@ -667,40 +586,40 @@ append_related_from(SqlBuilder *sb, RelationInfo *rel, bool keep_owner)
 
 		for (c = 0; c < near->ncols; c++)
 		{
-			appendStringInfo(&sb->buf, "%s%s.%s %s ", c ? " AND " : "", junction ? "j" : "t",
+			appendStringInfo(&sb->sql, "%s%s.%s %s ", c ? " AND " : "", junction ? "j" : "t",
 							 quote_identifier(near->names[c]),
-							 operator_for(near->types[c], rel->owner_key->types[c],
+							 deparse_operator(near->types[c], rel->owner_key->types[c],
 										  BTEqualStrategyNumber));
 			append_param(sb, rel->owner_key->types[c], false);
 		}
-		saved = sb->nargs;
-		sb->nargs = 0;
-		appendStringInfo(&sb->buf, " AND EXISTS (SELECT FROM %s s WHERE ", rel->source.qualified);
+		saved = sb->nparams;
+		sb->nparams = 0;
+		appendStringInfo(&sb->sql, " AND EXISTS (SELECT FROM %s s WHERE ", rel->source.qualified);
 		append_owner_match(sb, "s", rel->owner_key);
-		appendStringInfoChar(&sb->buf, ')');
-		sb->nargs = saved;
+		appendStringInfoChar(&sb->sql, ')');
+		sb->nparams = saved;
 		return;
 	}
 	for (c = 0; c < near->ncols; c++)
 	{
 		/* every subquery names the owner by the same parameters $1... */
-		int			saved = sb->nargs;
+		int			saved = sb->nparams;
 
 		if (c > 0)
 		{
-			appendStringInfoString(&sb->buf, " AND ");
-			sb->nargs = 0;
+			appendStringInfoString(&sb->sql, " AND ");
+			sb->nparams = 0;
 		}
-		appendStringInfo(&sb->buf, "%s.%s %s (SELECT ", junction ? "j" : "t",
+		appendStringInfo(&sb->sql, "%s.%s %s (SELECT ", junction ? "j" : "t",
 						 quote_identifier(near->names[c]),
-						 operator_for(near->types[c], rel->source_cols.types[c],
+						 deparse_operator(near->types[c], rel->source_cols.types[c],
 									  BTEqualStrategyNumber));
 		append_column(sb, "s", rel->source_cols.names[c]);
-		appendStringInfo(&sb->buf, " FROM %s s WHERE ", rel->source.qualified);
+		appendStringInfo(&sb->sql, " FROM %s s WHERE ", rel->source.qualified);
 		append_owner_match(sb, "s", rel->owner_key);
-		appendStringInfoChar(&sb->buf, ')');
+		appendStringInfoChar(&sb->sql, ')');
 		if (c > 0)
-			sb->nargs = saved;
+			sb->nparams = saved;
 	}
 }
 
@@ -716,22 +635,22 @@ append_related_from(SqlBuilder *sb, RelationInfo *rel, bool keep_owner)
  * to-one relations add LIMIT 2, so that a second row can be reported.
  */
 static void
-build_load(SqlBuilder *sb, RelationInfo *rel, RelOp op)
+build_load(SqlBuf *sb, RelationInfo *rel, RelOp op)
 {
 	bool		rows = (op == RELOP_LOAD_ONE_ROW || op == RELOP_LOAD_MANY_ROW);
 
 	if (rows)
 	{
-		appendStringInfoString(&sb->buf, "SELECT ");
+		appendStringInfoString(&sb->sql, "SELECT ");
 		append_column(sb, "t", rel->target_cols.names[0]);
-		appendStringInfoString(&sb->buf, " IS NOT NULL, t.*");
+		appendStringInfoString(&sb->sql, " IS NOT NULL, t.*");
 	}
 	else
-		appendStringInfoString(&sb->buf, "SELECT pg_catalog.row_to_json(t.*)");
+		appendStringInfoString(&sb->sql, "SELECT pg_catalog.row_to_json(t.*)");
 	append_related_from(sb, rel, op == RELOP_LOAD_ONE || op == RELOP_LOAD_ONE_ROW);
 	append_default_order(sb, rel);
 	if (op == RELOP_LOAD_ONE || op == RELOP_LOAD_ONE_ROW)
-		appendStringInfoString(&sb->buf, " LIMIT 2");
+		appendStringInfoString(&sb->sql, " LIMIT 2");
 }
 
 /*
@@ -739,21 +658,21 @@ build_load(SqlBuilder *sb, RelationInfo *rel, RelOp op)
  * option, else by the target's key.
  */
 static void
-append_default_order(SqlBuilder *sb, RelationInfo *rel)
+append_default_order(SqlBuf *sb, RelationInfo *rel)
 {
 	const ColumnSet *key = rel->target_key;
 	int			c;
 
-	appendStringInfoString(&sb->buf, " ORDER BY ");
+	appendStringInfoString(&sb->sql, " ORDER BY ");
 	if (rel->options.order != NULL)
 	{
-		append_order_clause(&sb->buf, "t", rel->target.relid, rel->options.order);
-		appendStringInfoString(&sb->buf, ", ");
+		append_order_clause(&sb->sql, "t", rel->target.relid, rel->options.order);
+		appendStringInfoString(&sb->sql, ", ");
 	}
 	for (c = 0; c < key->ncols; c++)
 	{
 		if (c > 0)
-			appendStringInfoString(&sb->buf, ", ");
+			appendStringInfoString(&sb->sql, ", ");
 		append_column(sb, "t", key->names[c]);
 	}
 }
@@ -770,7 +689,7 @@ append_default_order(SqlBuilder *sb, RelationInfo *rel)
  *			WHERE j.js1 = s.ref1) FROM source s WHERE s.id = $1
  */
 static void
-build_relation_ids(SqlBuilder *sb, RelationInfo *rel)
+build_relation_ids(SqlBuf *sb, RelationInfo *rel)
 {
 	const ColumnSet *key = rel->target_key;
 	bool		junction_only = false;
@@ -793,30 +712,30 @@ build_relation_ids(SqlBuilder *sb, RelationInfo *rel)
 		alias = "j";
 	}
 
-	appendStringInfoString(&sb->buf, "SELECT (SELECT pg_catalog.jsonb_agg(");
+	appendStringInfoString(&sb->sql, "SELECT (SELECT pg_catalog.jsonb_agg(");
 	append_key_json(sb, alias, keycols, key);
-	appendStringInfoString(&sb->buf, " ORDER BY ");
+	appendStringInfoString(&sb->sql, " ORDER BY ");
 	append_column_list(sb, alias, keycols);
-	appendStringInfoString(&sb->buf, ") FROM ");
+	appendStringInfoString(&sb->sql, ") FROM ");
 	if (junction_only)
 	{
-		appendStringInfo(&sb->buf, "%s j WHERE ", rel->junction.qualified);
+		appendStringInfo(&sb->sql, "%s j WHERE ", rel->junction.qualified);
 		append_columns_eq(sb, "j", &rel->junction_source_cols, "s", &rel->source_cols);
 	}
 	else if (rel->kind == RELORM_MANY_TO_MANY)
 	{
-		appendStringInfo(&sb->buf, "%s j JOIN %s t ON ",
+		appendStringInfo(&sb->sql, "%s j JOIN %s t ON ",
 						 rel->junction.qualified, rel->target.qualified);
 		append_columns_eq(sb, "j", &rel->junction_target_cols, "t", &rel->target_cols);
-		appendStringInfoString(&sb->buf, " WHERE ");
+		appendStringInfoString(&sb->sql, " WHERE ");
 		append_columns_eq(sb, "j", &rel->junction_source_cols, "s", &rel->source_cols);
 	}
 	else
 	{
-		appendStringInfo(&sb->buf, "%s t WHERE ", rel->target.qualified);
+		appendStringInfo(&sb->sql, "%s t WHERE ", rel->target.qualified);
 		append_columns_eq(sb, "t", &rel->target_cols, "s", &rel->source_cols);
 	}
-	appendStringInfo(&sb->buf, ") FROM %s s WHERE ", rel->source.qualified);
+	appendStringInfo(&sb->sql, ") FROM %s s WHERE ", rel->source.qualified);
 	append_owner_match(sb, "s", rel->owner_key);
 }
 
@@ -826,27 +745,27 @@ build_relation_ids(SqlBuilder *sb, RelationInfo *rel)
  * key columns `names` (the values may come from the junction's columns).
  */
 static void
-append_key_json(SqlBuilder *sb, const char *alias, const ColumnSet *cols,
+append_key_json(SqlBuf *sb, const char *alias, const ColumnSet *cols,
 				const ColumnSet *names)
 {
 	int			c;
 
 	if (cols->ncols == 1)
 	{
-		appendStringInfoString(&sb->buf, "pg_catalog.to_jsonb(");
+		appendStringInfoString(&sb->sql, "pg_catalog.to_jsonb(");
 		append_column(sb, alias, cols->names[0]);
-		appendStringInfoChar(&sb->buf, ')');
+		appendStringInfoChar(&sb->sql, ')');
 		return;
 	}
-	appendStringInfoString(&sb->buf, "pg_catalog.jsonb_build_object(");
+	appendStringInfoString(&sb->sql, "pg_catalog.jsonb_build_object(");
 	for (c = 0; c < cols->ncols; c++)
 	{
 		if (c > 0)
-			appendStringInfoString(&sb->buf, ", ");
-		appendStringInfo(&sb->buf, "%s::pg_catalog.text, ", quote_literal_cstr(names->names[c]));
+			appendStringInfoString(&sb->sql, ", ");
+		appendStringInfo(&sb->sql, "%s::pg_catalog.text, ", quote_literal_cstr(names->names[c]));
 		append_column(sb, alias, cols->names[c]);
 	}
-	appendStringInfoChar(&sb->buf, ')');
+	appendStringInfoChar(&sb->sql, ')');
 }
 
 /*
@@ -870,37 +789,10 @@ generic_columns(const ColumnSet *like, const char *prefix)
  * (SPEC §5) over the columns of relid, aliased `alias`; the query
  * compiler parses and checks it (query.c, query_order_sql).
  */
-void
+static void
 append_order_clause(StringInfo buf, const char *alias, Oid relid, Jsonb *order)
 {
-	appendStringInfoString(buf, query_order_sql(relid, alias, order));
-}
-
-/*
- * order_direction maps "asc", "desc", "desc nulls last", ... (any case,
- * single spaces) to SQL keywords; anything else is an error.
- */
-const char *
-order_direction(const char *text)
-{
-	static const char *const forms[] = {
-		"asc", "desc", "asc nulls first", "asc nulls last",
-		"desc nulls first", "desc nulls last", "nulls first", "nulls last"
-	};
-	static const char *const sql[] = {
-		" ASC", " DESC", " ASC NULLS FIRST", " ASC NULLS LAST",
-		" DESC NULLS FIRST", " DESC NULLS LAST", " NULLS FIRST", " NULLS LAST"
-	};
-	int			i;
-
-	for (i = 0; i < lengthof(forms); i++)
-		if (pg_strcasecmp(text, forms[i]) == 0)
-			return sql[i];
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("order: invalid direction \"%s\"", text),
-			 errhint("Use \"asc\" or \"desc\", optionally followed by \"nulls first\" or \"nulls last\".")));
-	return NULL;				/* keep compiler quiet */
+	appendStringInfoString(buf, deparse_order_option(relid, alias, order));
 }
 
 /*
@@ -930,52 +822,52 @@ t_key_columns(RelationInfo *rel, const ColumnSet *tcols)
  * keys for a merge join and spilled, and the call got slower.)
  */
 static void
-append_pivot_targets_cte(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *kcols,
+append_pivot_targets_cte(SqlBuf *sb, RelationInfo *rel, const ColumnSet *kcols,
 						 const ColumnSet *tcols, bool all_occurrences, bool pivot_used)
 {
 	const ColumnSet *tkcols = t_key_columns(rel, tcols);
 	bool		own_key = tkcols != tcols;
 
-	appendStringInfoString(&sb->buf, "t AS (SELECT ");
+	appendStringInfoString(&sb->sql, "t AS (SELECT ");
 	if (!all_occurrences)
 	{
-		appendStringInfoString(&sb->buf, "DISTINCT ON (");
+		appendStringInfoString(&sb->sql, "DISTINCT ON (");
 		append_column_list(sb, "t", &rel->target_cols);
-		appendStringInfoString(&sb->buf, ") ");
+		appendStringInfoString(&sb->sql, ") ");
 	}
 	append_select_list(sb, "t", &rel->target_cols, tcols);
 	if (own_key)
 	{
-		appendStringInfoString(&sb->buf, ", ");
+		appendStringInfoString(&sb->sql, ", ");
 		append_select_list(sb, "t", rel->target_key, tkcols);
 	}
-	appendStringInfo(&sb->buf, ", %sk.ord FROM %s t JOIN k ON ",
+	appendStringInfo(&sb->sql, ", %sk.ord FROM %s t JOIN k ON ",
 					 pivot_used ? "k.pivot::pg_catalog.jsonb AS pivot, " : "",
 					 rel->target.qualified);
 	append_columns_eq(sb, "t", rel->target_key, "k", kcols);
 	if (!all_occurrences)
 	{
-		appendStringInfoString(&sb->buf, " ORDER BY ");
+		appendStringInfoString(&sb->sql, " ORDER BY ");
 		append_column_list(sb, "t", &rel->target_cols);
-		appendStringInfoString(&sb->buf, ", k.ord");
+		appendStringInfoString(&sb->sql, ", k.ord");
 	}
-	appendStringInfoChar(&sb->buf, ')');
+	appendStringInfoChar(&sb->sql, ')');
 }
 
 /* append_pivot_record: "CROSS JOIN LATERAL jsonb_populate_record(NULL::junction, t.pivot) p" */
 static void
-append_pivot_record(SqlBuilder *sb, RelationInfo *rel)
+append_pivot_record(SqlBuf *sb, RelationInfo *rel)
 {
-	appendStringInfo(&sb->buf,
+	appendStringInfo(&sb->sql,
 					 " CROSS JOIN LATERAL pg_catalog.jsonb_populate_record(NULL::%s, t.pivot) AS p",
 					 rel->junction.qualified);
 }
 
 /* append_field_given: "pg_catalog.jsonb_exists(t.pivot, 'field')" */
 static void
-append_field_given(SqlBuilder *sb, const char *field)
+append_field_given(SqlBuf *sb, const char *field)
 {
-	appendStringInfo(&sb->buf, "pg_catalog.jsonb_exists(t.pivot, %s::pg_catalog.text)",
+	appendStringInfo(&sb->sql, "pg_catalog.jsonb_exists(t.pivot, %s::pg_catalog.text)",
 					 quote_literal_cstr(field));
 }
 
@@ -984,11 +876,11 @@ append_field_given(SqlBuilder *sb, const char *field)
  * the owner and a target.
  */
 static void
-append_pair_match(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *ocols,
+append_pair_match(SqlBuf *sb, RelationInfo *rel, const ColumnSet *ocols,
 				  const ColumnSet *tcols)
 {
 	append_columns_eq(sb, "j", &rel->junction_source_cols, "o", ocols);
-	appendStringInfoString(&sb->buf, " AND ");
+	appendStringInfoString(&sb->sql, " AND ");
 	append_columns_eq(sb, "j", &rel->junction_target_cols, "t", tcols);
 }
 
@@ -1002,41 +894,41 @@ append_pair_match(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *ocols,
  * (the record only when pivot fields are given)
  */
 static void
-append_pivot_insert(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec,
+append_pivot_insert(SqlBuf *sb, RelationInfo *rel, const StatementSpec *spec,
 					const char *name, const ColumnSet *ocols, const ColumnSet *tcols,
 					bool duplicates)
 {
 	const ColumnSet *pv = &rel->pivot_cols;
 	int			c;
 
-	appendStringInfo(&sb->buf, "%s AS (INSERT INTO %s AS j (", name, rel->junction.qualified);
+	appendStringInfo(&sb->sql, "%s AS (INSERT INTO %s AS j (", name, rel->junction.qualified);
 	append_column_list(sb, NULL, &rel->junction_source_cols);
-	appendStringInfoString(&sb->buf, ", ");
+	appendStringInfoString(&sb->sql, ", ");
 	append_column_list(sb, NULL, &rel->junction_target_cols);
 	for (c = 0; c < pv->ncols; c++)
 		if (spec->pivot_fields & (1U << c))
-			appendStringInfo(&sb->buf, ", %s", quote_identifier(pv->names[c]));
-	appendStringInfoString(&sb->buf, ") SELECT ");
+			appendStringInfo(&sb->sql, ", %s", quote_identifier(pv->names[c]));
+	appendStringInfoString(&sb->sql, ") SELECT ");
 	append_column_list(sb, "o", ocols);
-	appendStringInfoString(&sb->buf, ", ");
+	appendStringInfoString(&sb->sql, ", ");
 	append_column_list(sb, "t", tcols);
 	for (c = 0; c < pv->ncols; c++)
 		if (spec->pivot_fields & (1U << c))
 		{
-			appendStringInfoString(&sb->buf, ", ");
+			appendStringInfoString(&sb->sql, ", ");
 			append_column(sb, "p", pv->names[c]);
 		}
-	appendStringInfoString(&sb->buf, " FROM o, t");
+	appendStringInfoString(&sb->sql, " FROM o, t");
 	if (spec->pivot_fields != 0)
 		append_pivot_record(sb, rel);
 	if (!duplicates)
 	{
 		append_not_linked(sb, rel, ocols, tcols);
-		appendStringInfoString(&sb->buf, " ON CONFLICT DO NOTHING");
+		appendStringInfoString(&sb->sql, " ON CONFLICT DO NOTHING");
 	}
-	appendStringInfoString(&sb->buf, " RETURNING ");
+	appendStringInfoString(&sb->sql, " RETURNING ");
 	append_select_list(sb, "j", &rel->junction_target_cols, tcols);
-	appendStringInfoChar(&sb->buf, ')');
+	appendStringInfoChar(&sb->sql, ')');
 }
 
 /*
@@ -1049,49 +941,49 @@ append_pivot_insert(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec
  *		  OR NOT j.f1 = p.f1)) ...) RETURNING j.jt1 AS t1)
  */
 static void
-append_pivot_update(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec,
+append_pivot_update(SqlBuf *sb, RelationInfo *rel, const StatementSpec *spec,
 					const ColumnSet *ocols, const ColumnSet *tcols)
 {
 	const ColumnSet *pv = &rel->pivot_cols;
 	int			c;
 	bool		first = true;
 
-	appendStringInfo(&sb->buf, "u AS (UPDATE %s j SET ", rel->junction.qualified);
+	appendStringInfo(&sb->sql, "u AS (UPDATE %s j SET ", rel->junction.qualified);
 	for (c = 0; c < pv->ncols; c++)
 	{
 		if (!(spec->pivot_fields & (1U << c)))
 			continue;
-		appendStringInfo(&sb->buf, "%s%s = CASE WHEN ", first ? "" : ", ",
+		appendStringInfo(&sb->sql, "%s%s = CASE WHEN ", first ? "" : ", ",
 						 quote_identifier(pv->names[c]));
 		append_field_given(sb, pv->names[c]);
-		appendStringInfoString(&sb->buf, " THEN ");
+		appendStringInfoString(&sb->sql, " THEN ");
 		append_column(sb, "p", pv->names[c]);
-		appendStringInfoString(&sb->buf, " ELSE ");
+		appendStringInfoString(&sb->sql, " ELSE ");
 		append_column(sb, "j", pv->names[c]);
-		appendStringInfoString(&sb->buf, " END");
+		appendStringInfoString(&sb->sql, " END");
 		first = false;
 	}
-	appendStringInfoString(&sb->buf, " FROM o, t");
+	appendStringInfoString(&sb->sql, " FROM o, t");
 	append_pivot_record(sb, rel);
-	appendStringInfoString(&sb->buf, " WHERE ");
+	appendStringInfoString(&sb->sql, " WHERE ");
 	append_pair_match(sb, rel, ocols, tcols);
 	first = true;
-	appendStringInfoString(&sb->buf, " AND (");
+	appendStringInfoString(&sb->sql, " AND (");
 	for (c = 0; c < pv->ncols; c++)
 	{
 		if (!(spec->pivot_fields & (1U << c)))
 			continue;
-		appendStringInfoString(&sb->buf, first ? "(" : " OR (");
+		appendStringInfoString(&sb->sql, first ? "(" : " OR (");
 		append_field_given(sb, pv->names[c]);
-		appendStringInfoString(&sb->buf, " AND ");
+		appendStringInfoString(&sb->sql, " AND ");
 		append_values_differ(sb, "j", "p", pv->names[c], pv->types[c]);
-		appendStringInfoChar(&sb->buf, ')');
+		appendStringInfoChar(&sb->sql, ')');
 		first = false;
 	}
-	appendStringInfoChar(&sb->buf, ')');
-	appendStringInfoString(&sb->buf, " RETURNING ");
+	appendStringInfoChar(&sb->sql, ')');
+	appendStringInfoString(&sb->sql, " RETURNING ");
 	append_select_list(sb, "j", &rel->junction_target_cols, tcols);
-	appendStringInfoChar(&sb->buf, ')');
+	appendStringInfoChar(&sb->sql, ')');
 }
 
 /*
@@ -1105,18 +997,18 @@ append_pivot_update(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec
  *		FROM t WHERE EXISTS (SELECT FROM w WHERE w.t1 = t.t1)), '[]')
  */
 static void
-append_keys_of(SqlBuilder *sb, RelationInfo *rel, const char *cte, const ColumnSet *tcols,
+append_keys_of(SqlBuf *sb, RelationInfo *rel, const char *cte, const ColumnSet *tcols,
 			   bool unique)
 {
-	appendStringInfoString(&sb->buf, "COALESCE((SELECT pg_catalog.jsonb_agg(");
+	appendStringInfoString(&sb->sql, "COALESCE((SELECT pg_catalog.jsonb_agg(");
 	append_key_json(sb, "t", t_key_columns(rel, tcols), rel->target_key);
 	if (unique)
-		appendStringInfo(&sb->buf, " ORDER BY t.ord) FROM t JOIN %s ON ", cte);
+		appendStringInfo(&sb->sql, " ORDER BY t.ord) FROM t JOIN %s ON ", cte);
 	else
-		appendStringInfo(&sb->buf, " ORDER BY t.ord) FROM t WHERE EXISTS (SELECT FROM %s WHERE ",
+		appendStringInfo(&sb->sql, " ORDER BY t.ord) FROM t WHERE EXISTS (SELECT FROM %s WHERE ",
 						 cte);
 	append_columns_eq(sb, cte, tcols, "t", tcols);
-	appendStringInfoString(&sb->buf, unique ? "), '[]'::pg_catalog.jsonb)" : ")), '[]'::pg_catalog.jsonb)");
+	appendStringInfoString(&sb->sql, unique ? "), '[]'::pg_catalog.jsonb)" : ")), '[]'::pg_catalog.jsonb)");
 }
 
 /*
@@ -1129,31 +1021,31 @@ append_keys_of(SqlBuilder *sb, RelationInfo *rel, const char *cte, const ColumnS
  * target when the junction holds its key)
  */
 static void
-append_unlinked_keys(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *tcols)
+append_unlinked_keys(SqlBuf *sb, RelationInfo *rel, const ColumnSet *tcols)
 {
 	/* the junction holds the target's key itself: no need to look it up */
 	bool		key_in_junction = columnset_equal(&rel->target_cols, rel->target_key);
 	const char *alias = key_in_junction ? "d" : "t";
 
-	appendStringInfoString(&sb->buf, "COALESCE((SELECT pg_catalog.jsonb_agg(");
+	appendStringInfoString(&sb->sql, "COALESCE((SELECT pg_catalog.jsonb_agg(");
 	append_key_json(sb, alias, key_in_junction ? tcols : rel->target_key, rel->target_key);
-	appendStringInfoString(&sb->buf, " ORDER BY ");
+	appendStringInfoString(&sb->sql, " ORDER BY ");
 	append_column_list(sb, alias, key_in_junction ? tcols : rel->target_key);
 	/* one owner's links are one per target where a unique index says so */
 	if (rel->pair_unique)
-		appendStringInfoString(&sb->buf, ") FROM d");
+		appendStringInfoString(&sb->sql, ") FROM d");
 	else
 	{
-		appendStringInfoString(&sb->buf, ") FROM (SELECT DISTINCT ");
+		appendStringInfoString(&sb->sql, ") FROM (SELECT DISTINCT ");
 		append_column_list(sb, NULL, tcols);
-		appendStringInfoString(&sb->buf, " FROM d) d");
+		appendStringInfoString(&sb->sql, " FROM d) d");
 	}
 	if (!key_in_junction)
 	{
-		appendStringInfo(&sb->buf, " JOIN %s t ON ", rel->target.qualified);
+		appendStringInfo(&sb->sql, " JOIN %s t ON ", rel->target.qualified);
 		append_columns_eq(sb, "t", &rel->target_cols, "d", tcols);
 	}
-	appendStringInfoString(&sb->buf, "), '[]'::pg_catalog.jsonb)");
+	appendStringInfoString(&sb->sql, "), '[]'::pg_catalog.jsonb)");
 }
 
 /*
@@ -1176,7 +1068,7 @@ append_unlinked_keys(SqlBuilder *sb, RelationInfo *rel, const ColumnSet *tcols)
  * pairs that are), so they never step on each other.
  */
 static void
-build_pivot_statement(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec)
+build_pivot_statement(SqlBuf *sb, RelationInfo *rel, const StatementSpec *spec)
 {
 	ColumnSet  *ocols = generic_columns(&rel->source_cols, "o");
 	ColumnSet  *kcols = generic_columns(rel->target_key, "k");
@@ -1184,13 +1076,13 @@ build_pivot_statement(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *sp
 	KeyShapeKind shape = spec->shape;
 	const char *junction = rel->junction.qualified;
 
-	appendStringInfoString(&sb->buf, "WITH ");
+	appendStringInfoString(&sb->sql, "WITH ");
 	append_owner_cte(sb, rel, ocols);
 	if (shape != SHAPE_NONE)
 	{
-		appendStringInfoString(&sb->buf, ",\n     ");
+		appendStringInfoString(&sb->sql, ",\n     ");
 		append_keys_cte(sb, rel, shape, kcols, true, spec->pivot_fields != 0);
-		appendStringInfoString(&sb->buf, ",\n     ");
+		appendStringInfoString(&sb->sql, ",\n     ");
 		append_pivot_targets_cte(sb, rel, kcols, tcols,
 								 spec->op == RELOP_ATTACH && spec->option,
 								 spec->pivot_fields != 0);
@@ -1198,105 +1090,105 @@ build_pivot_statement(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *sp
 	switch (spec->op)
 	{
 		case RELOP_ATTACH:
-			appendStringInfoString(&sb->buf, ",\n     ");
+			appendStringInfoString(&sb->sql, ",\n     ");
 			append_pivot_insert(sb, rel, spec, "i", ocols, tcols, spec->option);
 			break;
 		case RELOP_DETACH:
-			appendStringInfo(&sb->buf, ",\n     d AS (DELETE FROM %s j USING o", junction);
+			appendStringInfo(&sb->sql, ",\n     d AS (DELETE FROM %s j USING o", junction);
 			if (shape != SHAPE_NONE)
-				appendStringInfoString(&sb->buf, ", t");
-			appendStringInfoString(&sb->buf, " WHERE ");
+				appendStringInfoString(&sb->sql, ", t");
+			appendStringInfoString(&sb->sql, " WHERE ");
 			if (shape != SHAPE_NONE)
 				append_pair_match(sb, rel, ocols, tcols);
 			else
 				append_columns_eq(sb, "j", &rel->junction_source_cols, "o", ocols);
-			appendStringInfoString(&sb->buf, " RETURNING ");
+			appendStringInfoString(&sb->sql, " RETURNING ");
 			append_select_list(sb, "j", &rel->junction_target_cols, tcols);
-			appendStringInfoChar(&sb->buf, ')');
+			appendStringInfoChar(&sb->sql, ')');
 			break;
 		case RELOP_SYNC:
 			if (spec->option)	/* detaching */
 			{
-				appendStringInfo(&sb->buf, ",\n     d AS (DELETE FROM %s j USING o WHERE ",
+				appendStringInfo(&sb->sql, ",\n     d AS (DELETE FROM %s j USING o WHERE ",
 								 junction);
 				append_columns_eq(sb, "j", &rel->junction_source_cols, "o", ocols);
 				if (shape != SHAPE_NONE)
 				{
-					appendStringInfoString(&sb->buf, " AND NOT EXISTS (SELECT FROM t WHERE ");
+					appendStringInfoString(&sb->sql, " AND NOT EXISTS (SELECT FROM t WHERE ");
 					append_columns_eq(sb, "j", &rel->junction_target_cols, "t", tcols);
-					appendStringInfoChar(&sb->buf, ')');
+					appendStringInfoChar(&sb->sql, ')');
 				}
-				appendStringInfoString(&sb->buf, " RETURNING ");
+				appendStringInfoString(&sb->sql, " RETURNING ");
 				append_select_list(sb, "j", &rel->junction_target_cols, tcols);
-				appendStringInfoChar(&sb->buf, ')');
+				appendStringInfoChar(&sb->sql, ')');
 			}
 			if (shape != SHAPE_NONE)
 			{
-				appendStringInfoString(&sb->buf, ",\n     ");
+				appendStringInfoString(&sb->sql, ",\n     ");
 				append_pivot_insert(sb, rel, spec, "i", ocols, tcols, false);
 				if (spec->pivot_fields != 0)
 				{
-					appendStringInfoString(&sb->buf, ",\n     ");
+					appendStringInfoString(&sb->sql, ",\n     ");
 					append_pivot_update(sb, rel, spec, ocols, tcols);
 				}
 			}
 			break;
 		case RELOP_TOGGLE:
-			appendStringInfo(&sb->buf, ",\n     d AS (DELETE FROM %s j USING o, t WHERE ",
+			appendStringInfo(&sb->sql, ",\n     d AS (DELETE FROM %s j USING o, t WHERE ",
 							 junction);
 			append_pair_match(sb, rel, ocols, tcols);
-			appendStringInfoString(&sb->buf, " RETURNING ");
+			appendStringInfoString(&sb->sql, " RETURNING ");
 			append_select_list(sb, "j", &rel->junction_target_cols, tcols);
-			appendStringInfoString(&sb->buf, "),\n     ");
+			appendStringInfoString(&sb->sql, "),\n     ");
 			append_pivot_insert(sb, rel, spec, "i", ocols, tcols, false);
 			break;
 		default:
 			elog(ERROR, "not a pivot operation: %d", (int) spec->op);
 	}
 
-	appendStringInfoString(&sb->buf, "\nSELECT EXISTS (SELECT FROM o),\n       ");
+	appendStringInfoString(&sb->sql, "\nSELECT EXISTS (SELECT FROM o),\n       ");
 	append_missing_key(sb, rel, shape, kcols, true);
-	appendStringInfoString(&sb->buf, ",\n       pg_catalog.jsonb_build_object(");
+	appendStringInfoString(&sb->sql, ",\n       pg_catalog.jsonb_build_object(");
 	switch (spec->op)
 	{
 		case RELOP_ATTACH:
-			appendStringInfoString(&sb->buf, "'attached', ");
+			appendStringInfoString(&sb->sql, "'attached', ");
 			append_keys_of(sb, rel, "i", tcols, !spec->option);
 			break;
 		case RELOP_DETACH:
-			appendStringInfoString(&sb->buf, "'detached', ");
+			appendStringInfoString(&sb->sql, "'detached', ");
 			if (shape == SHAPE_NONE)
 				append_unlinked_keys(sb, rel, tcols);
 			else
 				append_keys_of(sb, rel, "d", tcols, rel->pair_unique);
 			break;
 		case RELOP_SYNC:
-			appendStringInfoString(&sb->buf, "'attached', ");
+			appendStringInfoString(&sb->sql, "'attached', ");
 			if (shape != SHAPE_NONE)
 				append_keys_of(sb, rel, "i", tcols, true);
 			else
-				appendStringInfoString(&sb->buf, "'[]'::pg_catalog.jsonb");
-			appendStringInfoString(&sb->buf, ", 'detached', ");
+				appendStringInfoString(&sb->sql, "'[]'::pg_catalog.jsonb");
+			appendStringInfoString(&sb->sql, ", 'detached', ");
 			if (spec->option)
 				append_unlinked_keys(sb, rel, tcols);
 			else
-				appendStringInfoString(&sb->buf, "'[]'::pg_catalog.jsonb");
-			appendStringInfoString(&sb->buf, ", 'updated', ");
+				appendStringInfoString(&sb->sql, "'[]'::pg_catalog.jsonb");
+			appendStringInfoString(&sb->sql, ", 'updated', ");
 			if (shape != SHAPE_NONE && spec->pivot_fields != 0)
 				append_keys_of(sb, rel, "u", tcols, rel->pair_unique);
 			else
-				appendStringInfoString(&sb->buf, "'[]'::pg_catalog.jsonb");
+				appendStringInfoString(&sb->sql, "'[]'::pg_catalog.jsonb");
 			break;
 		case RELOP_TOGGLE:
-			appendStringInfoString(&sb->buf, "'attached', ");
+			appendStringInfoString(&sb->sql, "'attached', ");
 			append_keys_of(sb, rel, "i", tcols, true);
-			appendStringInfoString(&sb->buf, ", 'detached', ");
+			appendStringInfoString(&sb->sql, ", 'detached', ");
 			append_keys_of(sb, rel, "d", tcols, rel->pair_unique);
 			break;
 		default:
 			elog(ERROR, "not a pivot statement: %d", (int) spec->op);
 	}
-	appendStringInfoChar(&sb->buf, ')');
+	appendStringInfoChar(&sb->sql, ')');
 }
 
 /*
@@ -1329,9 +1221,9 @@ statement_is_flat(RelationInfo *rel, const StatementSpec *spec)
  * owner's and the target's, but is written before them: number it ahead.
  */
 static void
-append_flat_pivot_record(SqlBuilder *sb, RelationInfo *rel)
+append_flat_pivot_record(SqlBuf *sb, RelationInfo *rel)
 {
-	appendStringInfo(&sb->buf,
+	appendStringInfo(&sb->sql,
 					 "pg_catalog.jsonb_populate_record(NULL::%s, $%d::pg_catalog.jsonb) AS p",
 					 rel->junction.qualified,
 					 rel->owner_key->ncols + rel->target_key->ncols + 1);
@@ -1339,10 +1231,10 @@ append_flat_pivot_record(SqlBuilder *sb, RelationInfo *rel)
 
 /* append_flat_keys: "s.id = $1 AND t.id = $2", the owner and the target. */
 static void
-append_flat_keys(SqlBuilder *sb, RelationInfo *rel)
+append_flat_keys(SqlBuf *sb, RelationInfo *rel)
 {
 	append_owner_match(sb, "s", rel->owner_key);
-	appendStringInfoString(&sb->buf, " AND ");
+	appendStringInfoString(&sb->sql, " AND ");
 	append_owner_match(sb, "t", rel->target_key);
 }
 
@@ -1351,18 +1243,18 @@ append_flat_keys(SqlBuilder *sb, RelationInfo *rel)
  * "fk1 = NULL, ..." (unlink).
  */
 static void
-append_fk_assignments(SqlBuilder *sb, const ColumnSet *fk, const char *alias,
+append_fk_assignments(SqlBuf *sb, const ColumnSet *fk, const char *alias,
 					  const ColumnSet *ref)
 {
 	int			c;
 
 	for (c = 0; c < fk->ncols; c++)
 	{
-		appendStringInfo(&sb->buf, "%s%s = ", c ? ", " : "", quote_identifier(fk->names[c]));
+		appendStringInfo(&sb->sql, "%s%s = ", c ? ", " : "", quote_identifier(fk->names[c]));
 		if (alias)
 			append_column(sb, alias, ref->names[c]);
 		else
-			appendStringInfoString(&sb->buf, "NULL");
+			appendStringInfoString(&sb->sql, "NULL");
 	}
 }
 
@@ -1400,7 +1292,7 @@ append_fk_assignments(SqlBuilder *sb, const ColumnSet *fk, const char *alias,
  *	UPDATE source s SET fk1 = NULL WHERE s.id = $1 AND (s.fk1 IS NOT NULL OR ...)
  */
 static void
-build_flat_write(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec)
+build_flat_write(SqlBuf *sb, RelationInfo *rel, const StatementSpec *spec)
 {
 	RelOp		op = spec->op;
 	bool		link = op == RELOP_ADD || op == RELOP_SET_LINK || op == RELOP_ATTACH;
@@ -1416,42 +1308,42 @@ build_flat_write(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec)
 
 		if (link)
 		{
-			appendStringInfo(&sb->buf, "INSERT INTO %s AS j (", junction);
+			appendStringInfo(&sb->sql, "INSERT INTO %s AS j (", junction);
 			append_column_list(sb, NULL, js);
-			appendStringInfoString(&sb->buf, ", ");
+			appendStringInfoString(&sb->sql, ", ");
 			append_column_list(sb, NULL, jt);
 			for (c = 0; c < pv->ncols; c++)
 				if (spec->pivot_fields & (1U << c))
-					appendStringInfo(&sb->buf, ", %s", quote_identifier(pv->names[c]));
-			appendStringInfoString(&sb->buf, ") SELECT ");
+					appendStringInfo(&sb->sql, ", %s", quote_identifier(pv->names[c]));
+			appendStringInfoString(&sb->sql, ") SELECT ");
 			append_column_list(sb, "s", &rel->source_cols);
-			appendStringInfoString(&sb->buf, ", ");
+			appendStringInfoString(&sb->sql, ", ");
 			append_column_list(sb, "t", &rel->target_cols);
 			for (c = 0; c < pv->ncols; c++)
 				if (spec->pivot_fields & (1U << c))
 				{
-					appendStringInfoString(&sb->buf, ", ");
+					appendStringInfoString(&sb->sql, ", ");
 					append_column(sb, "p", pv->names[c]);
 				}
-			appendStringInfo(&sb->buf, " FROM %s s, %s t", rel->source.qualified,
+			appendStringInfo(&sb->sql, " FROM %s s, %s t", rel->source.qualified,
 							 rel->target.qualified);
 			if (spec->pivot_fields != 0)
 			{
-				appendStringInfoString(&sb->buf, ", ");
+				appendStringInfoString(&sb->sql, ", ");
 				append_flat_pivot_record(sb, rel);
 			}
-			appendStringInfoString(&sb->buf, " WHERE ");
+			appendStringInfoString(&sb->sql, " WHERE ");
 			append_flat_keys(sb, rel);
 			if (!duplicates && !rel->pair_unique)
 			{
-				appendStringInfo(&sb->buf, " AND NOT EXISTS (SELECT FROM %s x WHERE ", junction);
+				appendStringInfo(&sb->sql, " AND NOT EXISTS (SELECT FROM %s x WHERE ", junction);
 				append_columns_eq(sb, "x", js, "s", &rel->source_cols);
-				appendStringInfoString(&sb->buf, " AND ");
+				appendStringInfoString(&sb->sql, " AND ");
 				append_columns_eq(sb, "x", jt, "t", &rel->target_cols);
-				appendStringInfoChar(&sb->buf, ')');
+				appendStringInfoChar(&sb->sql, ')');
 			}
 			if (!duplicates)
-				appendStringInfoString(&sb->buf, " ON CONFLICT DO NOTHING");
+				appendStringInfoString(&sb->sql, " ON CONFLICT DO NOTHING");
 		}
 		else
 		{
@@ -1459,69 +1351,69 @@ build_flat_write(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec)
 			{
 				const char *sep = "";
 
-				appendStringInfo(&sb->buf, "UPDATE %s j SET ", junction);
+				appendStringInfo(&sb->sql, "UPDATE %s j SET ", junction);
 				for (c = 0; c < pv->ncols; c++)
 				{
 					if (!(spec->pivot_fields & (1U << c)))
 						continue;
-					appendStringInfo(&sb->buf, "%s%s = ", sep, quote_identifier(pv->names[c]));
+					appendStringInfo(&sb->sql, "%s%s = ", sep, quote_identifier(pv->names[c]));
 					append_column(sb, "p", pv->names[c]);
 					sep = ", ";
 				}
-				appendStringInfo(&sb->buf, " FROM %s s, %s t, ", rel->source.qualified,
+				appendStringInfo(&sb->sql, " FROM %s s, %s t, ", rel->source.qualified,
 								 rel->target.qualified);
 				append_flat_pivot_record(sb, rel);
 			}
 			else
-				appendStringInfo(&sb->buf, "DELETE FROM %s j USING %s s, %s t", junction,
+				appendStringInfo(&sb->sql, "DELETE FROM %s j USING %s s, %s t", junction,
 								 rel->source.qualified, rel->target.qualified);
-			appendStringInfoString(&sb->buf, " WHERE ");
+			appendStringInfoString(&sb->sql, " WHERE ");
 			append_flat_keys(sb, rel);
-			appendStringInfoString(&sb->buf, " AND ");
+			appendStringInfoString(&sb->sql, " AND ");
 			append_columns_eq(sb, "j", js, "s", &rel->source_cols);
-			appendStringInfoString(&sb->buf, " AND ");
+			appendStringInfoString(&sb->sql, " AND ");
 			append_columns_eq(sb, "j", jt, "t", &rel->target_cols);
 		}
 		/* attach and update_pivot always take the pivot fields' parameter */
 		if (op == RELOP_ATTACH || op == RELOP_UPDATE_PIVOT)
-			sb->argtypes[sb->nargs++] = JSONBOID;
+			(void) deparse_param(sb, JSONBOID);
 	}
 	else if (rel->kind == RELORM_BELONGS_TO)
 	{
 		const ColumnSet *fk = &rel->source_cols;
 
-		appendStringInfo(&sb->buf, "UPDATE %s s SET ", rel->source.qualified);
+		appendStringInfo(&sb->sql, "UPDATE %s s SET ", rel->source.qualified);
 		append_fk_assignments(sb, fk, link ? "t" : NULL, &rel->target_cols);
 		if (link)
 		{
-			appendStringInfo(&sb->buf, " FROM %s t WHERE ", rel->target.qualified);
+			appendStringInfo(&sb->sql, " FROM %s t WHERE ", rel->target.qualified);
 			append_flat_keys(sb, rel);
-			appendStringInfoString(&sb->buf, " AND ");
+			appendStringInfoString(&sb->sql, " AND ");
 			append_columns_differ(sb, "s", fk, "t", &rel->target_cols);
 		}
 		else
 		{
-			appendStringInfoString(&sb->buf, " WHERE ");
+			appendStringInfoString(&sb->sql, " WHERE ");
 			append_owner_match(sb, "s", rel->owner_key);
-			appendStringInfoString(&sb->buf, " AND (");
+			appendStringInfoString(&sb->sql, " AND (");
 			for (c = 0; c < fk->ncols; c++)
 			{
-				appendStringInfoString(&sb->buf, c ? " OR " : "");
+				appendStringInfoString(&sb->sql, c ? " OR " : "");
 				append_column(sb, "s", fk->names[c]);
-				appendStringInfoString(&sb->buf, " IS NOT NULL");
+				appendStringInfoString(&sb->sql, " IS NOT NULL");
 			}
-			appendStringInfoChar(&sb->buf, ')');
+			appendStringInfoChar(&sb->sql, ')');
 		}
 	}
 	else
 	{
 		const ColumnSet *fk = &rel->target_cols;
 
-		appendStringInfo(&sb->buf, "UPDATE %s t SET ", rel->target.qualified);
+		appendStringInfo(&sb->sql, "UPDATE %s t SET ", rel->target.qualified);
 		append_fk_assignments(sb, fk, link ? "s" : NULL, &rel->source_cols);
-		appendStringInfo(&sb->buf, " FROM %s s WHERE ", rel->source.qualified);
+		appendStringInfo(&sb->sql, " FROM %s s WHERE ", rel->source.qualified);
 		append_flat_keys(sb, rel);
-		appendStringInfoString(&sb->buf, " AND ");
+		appendStringInfoString(&sb->sql, " AND ");
 		if (link)
 			append_columns_differ(sb, "t", fk, "s", &rel->source_cols);
 		else
@@ -1538,22 +1430,22 @@ build_flat_write(SqlBuilder *sb, RelationInfo *rel, const StatementSpec *spec)
  *		   0::int8
  */
 static void
-build_check(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape)
+build_check(SqlBuf *sb, RelationInfo *rel, KeyShapeKind shape)
 {
-	appendStringInfo(&sb->buf, "SELECT EXISTS (SELECT FROM %s s WHERE ", rel->source.qualified);
+	appendStringInfo(&sb->sql, "SELECT EXISTS (SELECT FROM %s s WHERE ", rel->source.qualified);
 	append_owner_match(sb, "s", rel->owner_key);
-	appendStringInfoString(&sb->buf, "),\n       ");
+	appendStringInfoString(&sb->sql, "),\n       ");
 	if (shape == SHAPE_ONE)
 	{
-		appendStringInfo(&sb->buf,
+		appendStringInfo(&sb->sql,
 						 "(SELECT 1::pg_catalog.int8 WHERE NOT EXISTS (SELECT FROM %s t WHERE ",
 						 rel->target.qualified);
 		append_owner_match(sb, "t", rel->target_key);
-		appendStringInfoString(&sb->buf, "))");
+		appendStringInfoString(&sb->sql, "))");
 	}
 	else
-		appendStringInfoString(&sb->buf, "NULL::pg_catalog.int8");
-	appendStringInfoString(&sb->buf, ",\n       0::pg_catalog.int8");
+		appendStringInfoString(&sb->sql, "NULL::pg_catalog.int8");
+	appendStringInfoString(&sb->sql, ",\n       0::pg_catalog.int8");
 }
 
 /*
@@ -1563,19 +1455,16 @@ build_check(SqlBuilder *sb, RelationInfo *rel, KeyShapeKind shape)
  * SHAPE_MANY, none for SHAPE_NONE), then for pivot operations the pivot
  * fields of each target (jsonb, or jsonb[]).
  */
-char *
-build_statement(RelationInfo *rel, const StatementSpec *spec,
-				Oid *argtypes, int *nargs)
+SqlBuf *
+build_statement(RelationInfo *rel, const StatementSpec *spec)
 {
-	SqlBuilder	sb;
+	SqlBuf	   *buf = sqlbuf_create();
+	SqlBuf	   *sb = buf;
 	RelOp		op = spec->op;
 	KeyShapeKind shape = spec->shape;
 
-	memset(&sb, 0, sizeof(sb));
-	initStringInfo(&sb.buf);
-
 	if (statement_is_flat(rel, spec))
-		build_flat_write(&sb, rel, spec);
+		build_flat_write(sb, rel, spec);
 	else
 	{
 		switch (op)
@@ -1586,33 +1475,59 @@ build_statement(RelationInfo *rel, const StatementSpec *spec,
 			case RELOP_SET_UNLINK:
 				/* belongs_to's writes are all flat */
 				if (rel->kind == RELORM_MANY_TO_MANY)
-					build_junction_write(&sb, rel, op, shape);
+					build_junction_write(sb, rel, op, shape);
 				else
-					build_fk_on_target_write(&sb, rel, op, shape);
+					build_fk_on_target_write(sb, rel, op, shape);
 				break;
 			case RELOP_LOAD_ONE:
 			case RELOP_LOAD_ONE_ROW:
 			case RELOP_LOAD_MANY:
 			case RELOP_LOAD_MANY_ROW:
-				build_load(&sb, rel, op);
+				build_load(sb, rel, op);
 				break;
 			case RELOP_RELATION_IDS:
-				build_relation_ids(&sb, rel);
+				build_relation_ids(sb, rel);
 				break;
 			case RELOP_ATTACH:
 			case RELOP_DETACH:
 			case RELOP_SYNC:
 			case RELOP_TOGGLE:
-				build_pivot_statement(&sb, rel, spec);
+				build_pivot_statement(sb, rel, spec);
 				break;
 			case RELOP_CHECK:
-				build_check(&sb, rel, shape);
+				build_check(sb, rel, shape);
 				break;
 			default:
 				elog(ERROR, "unrecognized relorm operation %d", (int) op);
 		}
 	}
-	memcpy(argtypes, sb.argtypes, sizeof(Oid) * sb.nargs);
-	*nargs = sb.nargs;
-	return sb.buf.data;
+	return buf;
+}
+
+/* statement_spec: the spec of a statement without variants. */
+StatementSpec
+statement_spec(RelOp op, KeyShapeKind shape)
+{
+	StatementSpec spec;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.op = op;
+	spec.shape = shape;
+	return spec;
+}
+
+/*
+ * deparse_dropped_tables: the tables and columns the current DDL command
+ * dropped (for the sql_drop event trigger):
+ *
+ *	SELECT objid, objsubid, object_identity
+ *	FROM pg_catalog.pg_event_trigger_dropped_objects()
+ *	WHERE classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+ */
+char *
+deparse_dropped_tables(void)
+{
+	return "SELECT objid, objsubid, object_identity"
+		" FROM pg_catalog.pg_event_trigger_dropped_objects()"
+		" WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass";
 }
