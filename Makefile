@@ -9,8 +9,7 @@
 
 EXTENSION   = relorm
 MODULE_big  = relorm
-OBJS        = src/relorm.o src/catalog.o src/register.o src/keys.o \
-              src/sqlbuild.o src/exec.o src/link_ops.o src/pivot_ops.o src/query.o src/query_ops.o
+OBJS        = $(patsubst %.c,%.o,$(wildcard src/*.c))
 DATA        = relorm--0.1.0.sql
 PGFILEDESC  = "relorm - relations between tables as first-class SQL"
 
@@ -40,7 +39,7 @@ all install installcheck:
 endif
 
 # every object depends on the shared headers (PGXS tracks no header deps)
-$(OBJS): src/relorm.h src/query.h
+$(OBJS): $(wildcard src/*.h)
 
 .PHONY: test demo bench
 test:

@@ -24,7 +24,7 @@
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
-#include "query.h"
+#include "relorm.h"
 
 PG_FUNCTION_INFO_V1(relorm_add);
 PG_FUNCTION_INFO_V1(relorm_remove);

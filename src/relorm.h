@@ -7,9 +7,12 @@
  *
  *	catalog.c	 relation metadata (RelationInfo) and its per-backend cache
  *	keys.c		 turning "any" arguments into typed key values (KeyList)
- *	sqlbuild.c	 the one SQL builder: every statement relorm runs is built here
+ *	sqlbuild.c	 the link statements' builder
+ *	parse_query.c, deparse_query.c	the query language: parsed to nodes, printed
+ *				 as SQL through deparse.c
  *	exec.c		 the plan cache and SPI execution
  *	link_ops.c	 the SQL-callable link operations (add, remove, set, load_*)
+ *	read_ops.c	 the SQL-callable query functions (SPEC §5)
  *	register.c	 the SQL-callable registration functions and the drop trigger
  *	relorm.c	 module initialisation and the per-call bracket
  *
@@ -251,9 +254,15 @@ extern bool statement_is_flat(RelationInfo *rel, const StatementSpec *spec);
 extern void append_order_clause(StringInfo buf, const char *alias, Oid relid,
 								Jsonb *order);
 extern const char *order_direction(const char *text);
-extern char *query_order_sql(Oid relid, const char *alias, Jsonb *order);
 extern void relorm_check_comparable(const ColumnSet *l, const ColumnSet *r);
 extern char *relorm_operator(Oid ltype, Oid rtype, int16 strategy);
+
+/* deparse_query.c: the relation option "order" (deparse_order_option) */
+extern char *query_order_sql(Oid relid, const char *alias, Jsonb *order);
+
+/* read_ops.c: relorm_load_many with a query */
+extern Datum load_many_query(FunctionCallInfo fcinfo, RelationInfo *rel, KeyList *owner,
+							 Jsonb *query);
 
 /* link_ops.c: shared by the operation families */
 extern RelationInfo *open_relation(FunctionCallInfo fcinfo, int argno);

@@ -1,14 +1,15 @@
 /*-------------------------------------------------------------------------
  *
- * query_ops.c
+ * read_ops.c
  *	  Querying across relations (SPEC §5, Orchid ORM): relorm_select,
  *	  relorm_query_related, relorm_count_related, relorm_exists_related,
  *	  relorm_chain, relorm_where_exists, relorm_join, relorm_sql(source,
  *	  query), and relorm_load_many's query argument.
  *
- * Each call compiles its query into ONE statement (query.c), prepares it
- * once per shape (relorm_query_plan), and reads the rows from a cursor into
- * the result (exec.c), so memory stays bounded.
+ * Each call parses its query into nodes (parse_query.c), prints them as
+ * ONE statement with its parameters (deparse_query.c), prepares it once
+ * per shape (relorm_query_plan), and reads the rows from a cursor into the
+ * result (exec.c), so memory stays bounded.
  *
  *-------------------------------------------------------------------------
  */
@@ -22,7 +23,8 @@
 #include "catalog/pg_class.h"
 #include "storage/lmgr.h"
 
-#include "query.h"
+#include "deparse_query.h"
+#include "parse_query.h"
 
 PG_FUNCTION_INFO_V1(relorm_select);
 PG_FUNCTION_INFO_V1(relorm_select_typed);
@@ -103,32 +105,42 @@ check_typed(FunctionCallInfo fcinfo, Oid relid)
 						 format_type_be_qualified(get_rel_type_id(relid)))));
 }
 
+/* deparse: the statement of a parsed call, with its parameters. */
+static SqlBuf *
+deparse(QueryStatement *stmt)
+{
+	SqlBuf	   *buf = sqlbuf_create();
+
+	deparse_statement(buf, stmt);
+	return buf;
+}
+
 /*
- * return_rows runs a compiled query and returns its rows (json, or rows of
+ * return_rows runs a statement and returns its rows (json, or rows of
  * rowtype); returns how many there were.
  */
 static uint64
-return_rows(FunctionCallInfo fcinfo, QueryCompiler *qc, const char *sql, Oid rowtype)
+return_rows(FunctionCallInfo fcinfo, SqlBuf *buf, Oid rowtype)
 {
 	ResultStore *result = relorm_result_store(fcinfo, rowtype);
 	uint64		n;
 
 	SPI_connect();
-	n = relorm_run_into(result, relorm_query_plan(sql, qc->nparams, qc->types),
-						qc->values, qc->nulls);
+	n = relorm_run_into(result, relorm_query_plan(buf->sql.data, buf->nparams, buf->types),
+						buf->values, buf->nulls);
 	SPI_finish();
 	return n;
 }
 
-/* run_scalar runs a compiled query returning one value. */
+/* run_scalar runs a statement returning one value. */
 static Datum
-run_scalar(QueryCompiler *qc, const char *sql, bool *isnull)
+run_scalar(SqlBuf *buf, bool *isnull)
 {
 	Datum		d;
 
 	SPI_connect();
-	if (SPI_execute_plan(relorm_query_plan(sql, qc->nparams, qc->types),
-						 qc->values, qc->nulls, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+	if (SPI_execute_plan(relorm_query_plan(buf->sql.data, buf->nparams, buf->types),
+						 buf->values, buf->nulls, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "relorm query returned no row");
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, isnull);
 	SPI_finish();
@@ -139,26 +151,26 @@ run_scalar(QueryCompiler *qc, const char *sql, bool *isnull)
 static void
 check_owner_exists(RelationInfo *rel, KeyList *owner)
 {
-	QueryCompiler *qc = query_compiler();
+	SqlBuf	   *buf = sqlbuf_create();
 	bool		isnull;
 
-	if (!DatumGetBool(run_scalar(qc, query_owner_exists(qc, rel, owner), &isnull)))
+	deparse_owner_exists(buf, rel, owner);
+	if (!DatumGetBool(run_scalar(buf, &isnull)))
 		no_row(&rel->source, owner, 0);
 }
 
+/* select_impl: relorm_select and its typed form. */
 static Datum
 select_impl(FunctionCallInfo fcinfo)
 {
 	bool		typed = (fcinfo->flinfo->fn_addr == relorm_select_typed);
 	int			base = typed ? 1 : 0;
 	Oid			source = arg_source(fcinfo, base);
-	QueryCompiler *qc = query_compiler();
-	char	   *sql;
 
 	if (typed)
 		check_typed(fcinfo, source);
-	sql = query_select(qc, source, arg_query(fcinfo, base + 1), typed);
-	return_rows(fcinfo, qc, sql, typed ? get_rel_type_id(source) : InvalidOid);
+	return_rows(fcinfo, deparse(parse_select(source, arg_query(fcinfo, base + 1), typed)),
+				typed ? get_rel_type_id(source) : InvalidOid);
 	return (Datum) 0;
 }
 
@@ -180,6 +192,7 @@ relorm_select_typed(PG_FUNCTION_ARGS)
 	return relorm_call(fcinfo, select_impl);
 }
 
+/* query_related_impl: relorm_query_related and its typed form. */
 static Datum
 query_related_impl(FunctionCallInfo fcinfo)
 {
@@ -187,16 +200,14 @@ query_related_impl(FunctionCallInfo fcinfo)
 	int			base = typed ? 1 : 0;
 	RelationInfo *rel = open_relation(fcinfo, base);
 	KeyList    *owner;
-	QueryCompiler *qc = query_compiler();
-	char	   *sql;
+	SqlBuf	   *buf;
 
 	if (typed)
 		check_typed(fcinfo, rel->target.relid);
 	owner = keys_from_argument(fcinfo, base + 2, require_key(rel->owner_key, &rel->source),
 							   "owner", true);
-	sql = query_related(qc, rel, owner, arg_query(fcinfo, base + 3),
-						typed ? ROWS_TYPED : ROWS_TOP);
-	if (return_rows(fcinfo, qc, sql, typed ? rel->target.rowtype : InvalidOid) == 0)
+	buf = deparse(parse_related(rel, owner, arg_query(fcinfo, base + 3), typed));
+	if (return_rows(fcinfo, buf, typed ? rel->target.rowtype : InvalidOid) == 0)
 		check_owner_exists(rel, owner);
 	return (Datum) 0;
 }
@@ -225,10 +236,9 @@ relorm_query_related_typed(PG_FUNCTION_ARGS)
 Datum
 load_many_query(FunctionCallInfo fcinfo, RelationInfo *rel, KeyList *owner, Jsonb *query)
 {
-	QueryCompiler *qc = query_compiler();
-	char	   *sql = query_related(qc, rel, owner, query, ROWS_TOP);
+	SqlBuf	   *buf = deparse(parse_related(rel, owner, query, false));
 
-	if (return_rows(fcinfo, qc, sql, InvalidOid) == 0)
+	if (return_rows(fcinfo, buf, InvalidOid) == 0)
 		check_owner_exists(rel, owner);
 	return (Datum) 0;
 }
@@ -241,22 +251,24 @@ related_aggregate(FunctionCallInfo fcinfo, bool count)
 	KeyList    *owner = keys_from_argument(fcinfo, 2,
 										   require_key(rel->owner_key, &rel->source),
 										   "owner", true);
-	QueryCompiler *qc = query_compiler();
 	bool		isnull;
-	Datum		d = run_scalar(qc, query_related_aggregate(qc, rel, owner, arg_filter(fcinfo, 3),
-														   count), &isnull);
+	Datum		d = run_scalar(deparse(parse_related_aggregate(rel, owner, arg_filter(fcinfo, 3),
+															   count)),
+							   &isnull);
 
 	if (count ? DatumGetInt64(d) == 0 : !DatumGetBool(d))
 		check_owner_exists(rel, owner);
 	return d;
 }
 
+/* count_related_impl: relorm_count_related. */
 static Datum
 count_related_impl(FunctionCallInfo fcinfo)
 {
 	return related_aggregate(fcinfo, true);
 }
 
+/* exists_related_impl: relorm_exists_related. */
 static Datum
 exists_related_impl(FunctionCallInfo fcinfo)
 {
@@ -277,6 +289,7 @@ relorm_exists_related(PG_FUNCTION_ARGS)
 	return relorm_call(fcinfo, exists_related_impl);
 }
 
+/* chain_impl: relorm_chain and its typed form. */
 static Datum
 chain_impl(FunctionCallInfo fcinfo)
 {
@@ -284,13 +297,11 @@ chain_impl(FunctionCallInfo fcinfo)
 	int			base = typed ? 1 : 0;
 	Oid			source = arg_source(fcinfo, base);
 	char	   *path = arg_text(fcinfo, base + 1, "path");
-	QueryCompiler *qc = query_compiler();
-	char	   *sql;
+	QueryStatement *stmt = parse_chain(source, path, arg_query(fcinfo, base + 2), typed);
 
-	sql = query_chain(qc, source, path, arg_query(fcinfo, base + 2), typed);
 	if (typed)
-		check_typed(fcinfo, qc->final_relid);
-	return_rows(fcinfo, qc, sql, typed ? get_rel_type_id(qc->final_relid) : InvalidOid);
+		check_typed(fcinfo, stmt->result_relid);
+	return_rows(fcinfo, deparse(stmt), typed ? get_rel_type_id(stmt->result_relid) : InvalidOid);
 	return (Datum) 0;
 }
 
@@ -311,6 +322,7 @@ relorm_chain_typed(PG_FUNCTION_ARGS)
 	return relorm_call(fcinfo, chain_impl);
 }
 
+/* where_exists_impl: relorm_where_exists and its typed form. */
 static Datum
 where_exists_impl(FunctionCallInfo fcinfo)
 {
@@ -318,13 +330,12 @@ where_exists_impl(FunctionCallInfo fcinfo)
 	int			base = typed ? 1 : 0;
 	Oid			source = arg_source(fcinfo, base);
 	char	   *relation = arg_text(fcinfo, base + 1, "relation name");
-	QueryCompiler *qc = query_compiler();
-	char	   *sql;
 
 	if (typed)
 		check_typed(fcinfo, source);
-	sql = query_where_exists(qc, source, relation, arg_filter(fcinfo, base + 2), typed);
-	return_rows(fcinfo, qc, sql, typed ? get_rel_type_id(source) : InvalidOid);
+	return_rows(fcinfo, deparse(parse_where_exists(source, relation,
+												   arg_filter(fcinfo, base + 2), typed)),
+				typed ? get_rel_type_id(source) : InvalidOid);
 	return (Datum) 0;
 }
 
@@ -342,14 +353,14 @@ relorm_where_exists_typed(PG_FUNCTION_ARGS)
 	return relorm_call(fcinfo, where_exists_impl);
 }
 
+/* join_impl: relorm_join. */
 static Datum
 join_impl(FunctionCallInfo fcinfo)
 {
 	Oid			source = arg_source(fcinfo, 0);
 	char	   *relation = arg_text(fcinfo, 1, "relation name");
-	QueryCompiler *qc = query_compiler();
 
-	return_rows(fcinfo, qc, query_join(qc, source, relation, arg_query(fcinfo, 2)), InvalidOid);
+	return_rows(fcinfo, deparse(parse_join(source, relation, arg_query(fcinfo, 2))), InvalidOid);
 	return (Datum) 0;
 }
 
@@ -363,13 +374,14 @@ relorm_join(PG_FUNCTION_ARGS)
 	return relorm_call(fcinfo, join_impl);
 }
 
+/* query_sql_impl: relorm_sql(source, query). */
 static Datum
 query_sql_impl(FunctionCallInfo fcinfo)
 {
 	Oid			source = arg_source(fcinfo, 0);
-	QueryCompiler *qc = query_compiler();
 
-	PG_RETURN_TEXT_P(cstring_to_text(query_select(qc, source, arg_query(fcinfo, 1), false)));
+	PG_RETURN_TEXT_P(cstring_to_text(deparse(parse_select(source, arg_query(fcinfo, 1),
+														  false))->sql.data));
 }
 
 /*
