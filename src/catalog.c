@@ -95,7 +95,11 @@ relorm_catalog_relid(bool missing_ok)
 {
 	if (!OidIsValid(catalog_relid))
 	{
-		Oid			nsp = extension_namespace();
+		Oid			nsp;
+
+		/* whoever caches the OID must hear when the catalog changes */
+		relorm_metadata_init();
+		nsp = extension_namespace();
 
 		if (OidIsValid(nsp))
 		{

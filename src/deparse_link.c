@@ -1007,7 +1007,8 @@ append_keys_of(SqlBuf *sb, RelationInfo *rel, const char *cte, const ColumnSet *
 	else
 		appendStringInfo(&sb->sql, " ORDER BY t.ord) FROM t WHERE EXISTS (SELECT FROM %s WHERE ",
 						 cte);
-	append_columns_eq(sb, cte, tcols, "t", tcols);
+	/* the CTE returned junction columns, of the junction's collations */
+	append_columns_eq(sb, cte, generic_columns(&rel->junction_target_cols, "t"), "t", tcols);
 	appendStringInfoString(&sb->sql, unique ? "), '[]'::pg_catalog.jsonb)" : ")), '[]'::pg_catalog.jsonb)");
 }
 
@@ -1043,7 +1044,8 @@ append_unlinked_keys(SqlBuf *sb, RelationInfo *rel, const ColumnSet *tcols)
 	if (!key_in_junction)
 	{
 		appendStringInfo(&sb->sql, " JOIN %s t ON ", rel->target.qualified);
-		append_columns_eq(sb, "t", &rel->target_cols, "d", tcols);
+		append_columns_eq(sb, "t", &rel->target_cols, "d",
+						  generic_columns(&rel->junction_target_cols, "t"));
 	}
 	appendStringInfoString(&sb->sql, "), '[]'::pg_catalog.jsonb)");
 }

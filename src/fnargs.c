@@ -11,12 +11,14 @@
 #include "postgres.h"
 
 #include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 
 #include "catalog.h"
+#include "deparse_query.h"
 #include "fnargs.h"
 #include "metadata.h"
 
@@ -182,4 +184,19 @@ arg_text(FunctionCallInfo fcinfo, int argno, const char *what)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s must not be null", what)));
 	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
+/*
+ * check_owner_exists: P0002 unless the owner row exists (after a query of
+ * its related rows found none).
+ */
+void
+check_owner_exists(RelationInfo *rel, const KeyList *owner)
+{
+	SqlBuf	   *buf = sqlbuf_create();
+	bool		isnull;
+
+	deparse_owner_exists(buf, rel, owner);
+	if (!DatumGetBool(exec_query_scalar(buf, BOOLOID, &isnull)))
+		no_row(&rel->source, owner, 0);
 }

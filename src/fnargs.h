@@ -16,6 +16,7 @@ extern const ColumnSet *require_key(const ColumnSet *key, const TableInfo *table
 extern void no_row(const TableInfo *table, const KeyList *keys, int i) pg_attribute_noreturn();
 extern Datum write_outcome(RelationInfo *rel, const ExecResult *res,
 						   const KeyList *owner, const KeyList *targets);
+extern void check_owner_exists(RelationInfo *rel, const KeyList *owner);
 extern ExecResult *check_keys(RelationInfo *rel, KeyShapeKind shape, Datum *values);
 extern void check_type_hint(FunctionCallInfo fcinfo, Oid relid, const char *relation);
 extern Jsonb *arg_query(FunctionCallInfo fcinfo, int argno);

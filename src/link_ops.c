@@ -283,6 +283,21 @@ relorm_load_one_typed(PG_FUNCTION_ARGS)
 }
 
 /*
+ * load_many_query: relorm_load_many(source, relation, owner, query) with a
+ * non-empty query, read as relorm_query_related reads it.
+ */
+static Datum
+load_many_query(FunctionCallInfo fcinfo, RelationInfo *rel, KeyList *owner, Jsonb *query)
+{
+	SqlBuf	   *buf = sqlbuf_create();
+
+	deparse_statement(buf, parse_related(rel, owner, query, false));
+	if (results_run_query(results_store(fcinfo, InvalidOid), buf) == 0)
+		check_owner_exists(rel, owner);
+	return (Datum) 0;
+}
+
+/*
  * load_many: the related rows of a to-many relation into a tuplestore,
  * fetched from a cursor in batches so that memory stays bounded however
  * many rows there are (the tuplestore spills to disk past work_mem).

@@ -97,12 +97,13 @@ static void retire(RelationInfo *info);
 static void metadata_reap(void);
 
 /*
- * metadata_init creates the cache and registers its invalidation
+ * relorm_metadata_init creates the cache and registers its invalidation
  * callbacks and its cleanup at transaction end.  Runs once per backend,
- * at the first lookup.
+ * at the first lookup or when relorm_catalog's OID is first cached
+ * (catalog.c), whichever comes first.
  */
-static void
-metadata_init(void)
+void
+relorm_metadata_init(void)
 {
 	HASHCTL		ctl;
 
@@ -126,7 +127,8 @@ metadata_init(void)
 
 /*
  * relcache_callback marks invalid the entries that involve relid; all of
- * them when relid is InvalidOid (a cache reset) or relorm's catalog.
+ * them when relid is InvalidOid (a cache reset) or relorm's catalog, whose
+ * OID is then looked up (and its shape checked) again.
  */
 static void
 relcache_callback(Datum arg, Oid relid)
@@ -137,6 +139,7 @@ relcache_callback(Datum arg, Oid relid)
 	if (relid == InvalidOid || relid == relorm_catalog_relid_cached())
 	{
 		relorm_metadata_invalidate_all();
+		relorm_catalog_forget();
 		return;
 	}
 
@@ -162,11 +165,14 @@ static void
 namespace_callback(Datum arg, int cacheid, uint32 hashvalue)
 {
 	relorm_metadata_invalidate_all();
+	relorm_catalog_forget();
 }
 
 /*
- * relorm_metadata_invalidate_all marks every entry invalid and forgets the
- * catalog's OIDs (the extension may have been dropped and created again).
+ * relorm_metadata_invalidate_all marks every entry invalid.  The catalog's
+ * OID is forgotten only by the callbacks, when relorm_catalog itself (or a
+ * schema) changed: a registration changes its rows, not its OID, and must
+ * not make a later ALTER TABLE of the catalog go unnoticed.
  */
 void
 relorm_metadata_invalidate_all(void)
@@ -174,7 +180,6 @@ relorm_metadata_invalidate_all(void)
 	HASH_SEQ_STATUS status;
 	RelationEntry *entry;
 
-	relorm_catalog_forget();
 	if (MetadataHash == NULL)
 		return;
 	hash_seq_init(&status, MetadataHash);
@@ -244,7 +249,7 @@ relorm_lookup_relation(Oid source, const char *name)
 	RelationInfo *info;
 	bool		found;
 
-	metadata_init();
+	relorm_metadata_init();
 	memset(&key, 0, sizeof(key));
 	key.source = source;
 	strlcpy(key.name, name, NAMEDATALEN);
@@ -687,7 +692,7 @@ relorm_find_relation(Oid source, const char *name)
 
 	if (strlen(name) >= NAMEDATALEN)
 		return NULL;
-	metadata_init();
+	relorm_metadata_init();
 
 	/* a valid cached entry answers without reading the catalog */
 	memset(&key, 0, sizeof(key));

@@ -11,6 +11,7 @@
 
 #include "relorm.h"
 
+extern void relorm_metadata_init(void);
 extern void relorm_metadata_invalidate_all(void);
 extern RelationInfo *relorm_lookup_relation(Oid source, const char *name);
 extern RelationInfo *relorm_find_relation(Oid source, const char *name);

@@ -433,6 +433,7 @@ relorm_sql_drop_trigger(PG_FUNCTION_ARGS)
 
 	/* the catalog itself may be among the dropped objects */
 	relorm_metadata_invalidate_all();
+	relorm_catalog_forget();
 	catalog_relid = relorm_catalog_relid(true);
 	if (!OidIsValid(catalog_relid))
 		PG_RETURN_NULL();

@@ -51,11 +51,31 @@ SELECT * FROM relorm_select('author', '{"select": ["code", {"books": {"select": 
 
 -- chain across both: the tags of an author's books, and their reviews
 SELECT * FROM relorm_chain('author', 'books.tags', '{"of": ["ab"]}');
-SELECT * FROM relorm_chain('author', 'books.reviews', '{"where": {"code": "ab"}}');
+SELECT * FROM relorm_chain('author', 'books.reviews', '{"where": {"author.code": "ab"}}');
 
 -- remove and detach
 SELECT relorm_remove('author', 'books', 'ab'::text, 2);
 SELECT relorm_detach('book', 'tags', 1, 'y'::text);
+SELECT id, author_code FROM book ORDER BY id;
+SELECT * FROM book_tags ORDER BY 1, 2;
+
+-- every other operation over both relations
+SELECT relorm_sync('book', 'tags', 1, ARRAY['y']);
+SELECT relorm_toggle('book', 'tags', 1, ARRAY['x', 'y']);
+SELECT relorm_detach('book', 'tags', 1, ARRAY['x', 'y']);
+SELECT relorm_attach('book', 'tags', 2, '{"x": {}, "y": {}}'::jsonb);
+SELECT relorm_set('book', 'tags', 2, ARRAY['y']);
+SELECT relorm_relation_ids('book', 'tags', 2);
+SELECT relorm_set('author', 'books', 'ab'::text, ARRAY[1, 2]);
+SELECT relorm_relation_ids('author', 'books', 'ab'::text);
+SELECT relorm_relation_ids('book', 'author', 1);
+SELECT relorm_count_related('author', 'books', 'ab'::text);
+SELECT relorm_exists_related('tag', 'books', 'y'::text);
+SELECT * FROM relorm_query_related('author', 'books', 'ab'::text, '{"select": ["id"]}');
+SELECT * FROM relorm_where_exists('tag', 'books');
+SELECT j FROM relorm_join('author', 'books', '{"select": ["code", "books.id"]}') j ORDER BY j::text;
+SELECT relorm_dissociate('author', 'books', 'ab'::text, 2);
+SELECT relorm_associate('author', 'books', 'cd'::text, 2);
 SELECT id, author_code FROM book ORDER BY id;
 SELECT * FROM book_tags ORDER BY 1, 2;
 

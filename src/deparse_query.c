@@ -1,0 +1,855 @@
+/*-------------------------------------------------------------------------
+ *
+ * deparse_query.c
+ *	  Printing a parsed query (parse_query.h) as ONE SQL statement, as
+ *	  ruleutils.c prints a Query.  Everything is printed through deparse.h:
+ *	  names quoted and tables schema-qualified, operators OPERATOR(schema.op)
+ *	  from the column types' btree families, functions qualified, and every
+ *	  value of the query a typed parameter of the SqlBuf.  Names were
+ *	  resolved and values read by the parser, so nothing here fails on the
+ *	  input.
+ *
+ * Shapes produced (a is the table's alias, r the row being built):
+ *
+ *	rows:	SELECT pg_catalog.row_to_json(r.*) FROM <from>
+ *			CROSS JOIN LATERAL (SELECT <items of a>) r
+ *			WHERE <conditions> ORDER BY <order>
+ *	page:	with limit/offset, the page is cut before any document is built:
+ *			SELECT ... FROM (SELECT a.*, <order exprs> AS relorm_oN FROM <from>
+ *			WHERE ... ORDER BY ... LIMIT $n OFFSET $m) a
+ *			CROSS JOIN LATERAL (SELECT <items>) r ORDER BY a.relorm_oN
+ *	to-many, nested: (SELECT COALESCE(pg_catalog.json_agg(r.* ORDER BY ...),
+ *			'[]') FROM <rows as above, correlated to the parent alias>)
+ *	to-one, nested: (SELECT pg_catalog.row_to_json(r.*) FROM ... LIMIT 1)
+ *	aggregates: (SELECT pg_catalog.count(*) FROM <related> WHERE ...), ...
+ *	chain:	the path joined, one row per final primary key:
+ *			(SELECT DISTINCT ON (z.id) z.*, <order exprs> FROM <path joins>
+ *			 WHERE ... ORDER BY z.id, <order exprs>) z, then as "page"
+ *	one owner's related rows (relorm_query_related, _count_related,
+ *	_exists_related), when the foreign key references the owner's key: the
+ *	child's or junction's owner columns compared with the key parameters
+ *	themselves (so Citus can route the statement and partitions prune), the
+ *	owner's existence a one-time filter:
+ *			direct:   WHERE t.fk = $1 AND EXISTS (SELECT FROM source s
+ *					  WHERE s.id = $1)
+ *			junction: WHERE EXISTS (SELECT FROM junction j WHERE j.js = $1
+ *					  AND j.jt = t.tc) AND EXISTS (SELECT FROM source s
+ *					  WHERE s.id = $1)
+ *		else through the source row:
+ *			EXISTS (SELECT FROM source s [JOIN junction j ON j.js = s.sc]
+ *			WHERE s.sc = t.tc (or j.jt = t.tc) AND s.id = $1)
+ *
+ * Every table gets its own alias (t0, t1, ...), so the same table may
+ * appear at any depth.  Aliases and parameters are numbered in the order
+ * they are printed.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/stratnum.h"
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "deparse_query.h"
+#include "metadata.h"
+
+static char *deparse_rows(SqlBuf *buf, QueryRows *rows, const char *from, List *conditions);
+static char *deparse_filter(SqlBuf *buf, QueryFilter *filter);
+
+/* ---- small printers ---- */
+
+/* new_table_alias: the next table alias, given to a table of the tree. */
+static char *
+new_table_alias(SqlBuf *buf, QueryTable *table)
+{
+	table->alias = deparse_alias(buf, 't');
+	return table->alias;
+}
+
+/* column_sql: alias."name" of a column of the tree. */
+static char *
+column_sql(QueryColumn *col)
+{
+	Assert(col->table->alias != NULL);
+	return deparse_column(col->table->alias, col->name);
+}
+
+/* value_sql: "$n::type" of a value of the query. */
+static char *
+value_sql(SqlBuf *buf, QueryValue *value)
+{
+	return deparse_value(buf, value->type, value->value, value->isnull);
+}
+
+/* join_list: the strings of a list joined by a separator. */
+static char *
+join_list(List *strings, const char *separator)
+{
+	StringInfoData out;
+	ListCell   *lc;
+
+	initStringInfo(&out);
+	foreach(lc, strings)
+		appendStringInfo(&out, "%s%s", foreach_current_index(lc) ? separator : "",
+						 (char *) lfirst(lc));
+	return out.data;
+}
+
+/* ---- filters ---- */
+
+/* operand_sql: the expression a comparison compares. */
+static char *
+operand_sql(QueryOperand *operand)
+{
+	if (operand->column != NULL)
+		return column_sql(operand->column);
+	if (operand->aggregate->sql == NULL)
+		elog(ERROR, "aggregate \"%s\" named before it is printed", operand->aggregate->alias);
+	return operand->aggregate->sql;
+}
+
+/*
+ * deparse_comparison: one comparison, e.g.
+ * "(a.year OPERATOR(pg_catalog.>=) $3::integer)".
+ */
+static char *
+deparse_comparison(SqlBuf *buf, QueryFilter *f)
+{
+	static const int16 strategies[] = {
+		[CMP_EQ] = BTEqualStrategyNumber,[CMP_LT] = BTLessStrategyNumber,
+		[CMP_LTE] = BTLessEqualStrategyNumber,[CMP_GT] = BTGreaterStrategyNumber,
+		[CMP_GTE] = BTGreaterEqualStrategyNumber
+	};
+	char	   *expr = operand_sql(&f->operand);
+	Oid			type = f->operand.type;
+	char	   *textexpr = psprintf("(%s)::pg_catalog.text", expr);
+	char	   *eq = NULL;
+	char	   *p;
+
+	switch (f->op)
+	{
+		case CMP_EQ:
+		case CMP_LT:
+		case CMP_LTE:
+		case CMP_GT:
+		case CMP_GTE:
+			p = value_sql(buf, f->value);
+			return psprintf("(%s %s %s)", expr,
+							deparse_operator(type, type, strategies[f->op]), p);
+		case CMP_NE:
+			p = value_sql(buf, f->value);
+			return psprintf("(NOT (%s %s %s))", expr,
+							deparse_operator(type, type, BTEqualStrategyNumber), p);
+		case CMP_IS_NULL:
+			return psprintf("(%s IS NULL)", expr);
+		case CMP_IS_NOT_NULL:
+			return psprintf("(%s IS NOT NULL)", expr);
+		case CMP_IN:
+		case CMP_NOT_IN:
+			p = value_sql(buf, f->value);
+			return psprintf("(%s(%s %s ANY (%s)))", f->op == CMP_NOT_IN ? "NOT " : "", expr,
+							deparse_operator(type, type, BTEqualStrategyNumber), p);
+		case CMP_BETWEEN:
+			{
+				char	   *hi = value_sql(buf, f->value2);
+				char	   *lo = value_sql(buf, f->value);
+
+				return psprintf("(%s %s %s AND %s %s %s)",
+								expr, deparse_operator(type, type, BTGreaterEqualStrategyNumber),
+								lo,
+								expr, deparse_operator(type, type, BTLessEqualStrategyNumber),
+								hi);
+			}
+		case CMP_CONTAINS:
+			p = value_sql(buf, f->value);
+			return psprintf("(pg_catalog.strpos(%s, %s) OPERATOR(pg_catalog.>) 0)", textexpr, p);
+		case CMP_STARTS_WITH:
+			p = value_sql(buf, f->value);
+			return psprintf("pg_catalog.starts_with(%s, %s)", textexpr, p);
+		case CMP_ENDS_WITH:
+			p = value_sql(buf, f->value);
+			return psprintf("(pg_catalog.right(%s, pg_catalog.length(%s)) OPERATOR(pg_catalog.=) %s)",
+							textexpr, p, p);
+		case CMP_LIKE:
+		case CMP_ILIKE:
+			p = value_sql(buf, f->value);
+			eq = f->op == CMP_LIKE ? "~~" : "~~*";
+			return psprintf("(%s OPERATOR(pg_catalog.%s) %s)", textexpr, eq, p);
+	}
+	elog(ERROR, "unrecognized comparison %d", (int) f->op);
+	return NULL;				/* keep compiler quiet */
+}
+
+/*
+ * deparse_related_filter: a condition on the related rows of f->rel,
+ * hanging off the row of f->parent:
+ *
+ *	(EXISTS (SELECT FROM <related> WHERE <corr>))				(exists)
+ *	EXISTS (SELECT FROM <related> WHERE <corr> AND <filter>)	(some)
+ *	(NOT EXISTS (... AND <filter>))							(none)
+ *	(NOT EXISTS (... AND (<filter>) IS NOT TRUE))				(every)
+ */
+static char *
+deparse_related_filter(SqlBuf *buf, QueryFilter *f)
+{
+	char	   *from;
+	char	   *corr;
+	char	   *related;
+
+	new_table_alias(buf, f->child);
+	deparse_related_from(buf, f->rel, f->parent->alias, f->child->alias, &from, &corr);
+	if (f->kind == FILTER_EXISTS)
+		return psprintf("(EXISTS (SELECT FROM %s WHERE %s))", from, corr);
+	if (f->kind == FILTER_NOT_EXISTS)
+		return psprintf("(NOT EXISTS (SELECT FROM %s WHERE %s))", from, corr);
+	related = f->related ? deparse_filter(buf, f->related) : "true";
+	if (f->kind == FILTER_NONE)
+		return psprintf("(NOT EXISTS (SELECT FROM %s WHERE %s AND %s))", from, corr, related);
+	if (f->kind == FILTER_EVERY)
+		return psprintf("(NOT EXISTS (SELECT FROM %s WHERE %s AND (%s) IS NOT TRUE))",
+						from, corr, related);
+	return psprintf("EXISTS (SELECT FROM %s WHERE %s AND %s)", from, corr, related);
+}
+
+/*
+ * deparse_filter: a filter as a condition:
+ *	all:	f1 AND f2 (true when empty)
+ *	and/or:	((f1) AND (f2)) (true / false when empty)
+ *	not:	(NOT (f))
+ */
+static char *
+deparse_filter(SqlBuf *buf, QueryFilter *filter)
+{
+	List	   *parts = NIL;
+	ListCell   *lc;
+
+	switch (filter->kind)
+	{
+		case FILTER_ALL:
+			foreach(lc, filter->items)
+				parts = lappend(parts, deparse_filter(buf, lfirst(lc)));
+			return parts ? join_list(parts, " AND ") : "true";
+		case FILTER_AND:
+		case FILTER_OR:
+			foreach(lc, filter->items)
+				parts = lappend(parts, psprintf("(%s)", deparse_filter(buf, lfirst(lc))));
+			if (parts == NIL)
+				return filter->kind == FILTER_AND ? "true" : "false";
+			return psprintf("(%s)", join_list(parts, filter->kind == FILTER_AND ? " AND " : " OR "));
+		case FILTER_NOT:
+			return psprintf("(NOT (%s))", deparse_filter(buf, linitial(filter->items)));
+		case FILTER_COMPARE:
+			return deparse_comparison(buf, filter);
+		case FILTER_EXISTS:
+		case FILTER_NOT_EXISTS:
+		case FILTER_SOME:
+		case FILTER_NONE:
+		case FILTER_EVERY:
+		case FILTER_RELATED_COLUMN:
+			return deparse_related_filter(buf, filter);
+	}
+	elog(ERROR, "unrecognized filter kind %d", (int) filter->kind);
+	return NULL;				/* keep compiler quiet */
+}
+
+/* ---- order ---- */
+
+/* direction_sql: the keywords of a sort direction. */
+static const char *
+direction_sql(SortDirection direction)
+{
+	switch (direction)
+	{
+		case SORT_DEFAULT:
+			return "";
+		case SORT_ASC:
+			return " ASC";
+		case SORT_DESC:
+			return " DESC";
+		case SORT_ASC_NULLS_FIRST:
+			return " ASC NULLS FIRST";
+		case SORT_ASC_NULLS_LAST:
+			return " ASC NULLS LAST";
+		case SORT_DESC_NULLS_FIRST:
+			return " DESC NULLS FIRST";
+		case SORT_DESC_NULLS_LAST:
+			return " DESC NULLS LAST";
+		case SORT_NULLS_FIRST:
+			return " NULLS FIRST";
+		case SORT_NULLS_LAST:
+			return " NULLS LAST";
+	}
+	elog(ERROR, "unrecognized sort direction %d", (int) direction);
+	return NULL;				/* keep compiler quiet */
+}
+
+/* order_expr: the expression an order item sorts by. */
+static char *
+order_expr(QueryOrderItem *item)
+{
+	if (item->column != NULL)
+		return column_sql(item->column);
+	if (item->aggregate != NULL)
+	{
+		if (item->aggregate->sql == NULL)
+			elog(ERROR, "aggregate \"%s\" named before it is printed", item->aggregate->alias);
+		return item->aggregate->sql;
+	}
+	return psprintf("%s.relorm_c%d", item->slot_table->alias, item->chain_slot);
+}
+
+/* order_sql: "e1 DESC, e2" (or with the exprs replaced by names). */
+static char *
+order_sql(List *items, List *names)
+{
+	StringInfoData out;
+	ListCell   *lc;
+	ListCell   *ln = list_head(names);
+
+	initStringInfo(&out);
+	foreach(lc, items)
+	{
+		QueryOrderItem *item = lfirst(lc);
+
+		appendStringInfo(&out, "%s%s%s", out.len ? ", " : "",
+						 ln ? (char *) lfirst(ln) : order_expr(item),
+						 direction_sql(item->direction));
+		if (ln)
+			ln = lnext(names, ln);
+	}
+	return out.data;
+}
+
+/*
+ * deparse_order_option: the ORDER BY items of a relation's "order" option
+ * over the columns of relid aliased `alias` (for the link statements).
+ */
+char *
+deparse_order_option(Oid relid, const char *alias, Jsonb *order)
+{
+	QueryTable *table = parse_table(relid);
+	List	   *items = parse_order_option(table, order);
+
+	table->alias = pstrdup(alias);
+	return order_sql(items, NIL);
+}
+
+/* ---- select ---- */
+
+/*
+ * deparse_aggregate: an aggregate over the related rows of table, as a
+ * scalar subquery:
+ *
+ *	(SELECT pg_catalog.count(*) FROM <related> WHERE <corr> AND <where>)
+ *	EXISTS (SELECT FROM <related> WHERE <corr> AND <where>)
+ *	(SELECT pg_catalog.sum(c.col)::pg_catalog.numeric FROM ...)	(sum, avg)
+ *	(SELECT pg_catalog.min(c.col) FROM ...)						(min, max)
+ *	(SELECT pg_catalog.string_agg((c.col)::pg_catalog.text, $n ORDER BY ...)
+ *	 FROM ...)
+ */
+static char *
+deparse_aggregate(SqlBuf *buf, QueryTable *table, QueryAggregate *agg)
+{
+	char	   *from;
+	char	   *corr;
+	char	   *where;
+	char	   *sep;
+
+	new_table_alias(buf, agg->child);
+	deparse_related_from(buf, agg->rel, table->alias, agg->child->alias, &from, &corr);
+	where = agg->where ? deparse_filter(buf, agg->where) : "true";
+	switch (agg->kind)
+	{
+		case AGG_COUNT:
+			return psprintf("(SELECT pg_catalog.count(*) FROM %s WHERE %s AND %s)",
+							from, corr, where);
+		case AGG_EXISTS:
+			return psprintf("EXISTS (SELECT FROM %s WHERE %s AND %s)", from, corr, where);
+		case AGG_SUM:
+		case AGG_AVG:
+			return psprintf("(SELECT pg_catalog.%s(%s)::pg_catalog.numeric FROM %s WHERE %s AND %s)",
+							agg->kind == AGG_SUM ? "sum" : "avg",
+							column_sql(agg->column), from, corr, where);
+		case AGG_MIN:
+		case AGG_MAX:
+			return psprintf("(SELECT pg_catalog.%s(%s) FROM %s WHERE %s AND %s)",
+							agg->kind == AGG_MIN ? "min" : "max",
+							column_sql(agg->column), from, corr, where);
+		case AGG_STRING_AGG:
+			sep = value_sql(buf, agg->separator);
+			return psprintf("(SELECT pg_catalog.string_agg((%s)::pg_catalog.text, %s%s%s) FROM %s WHERE %s AND %s)",
+							column_sql(agg->column), sep,
+							agg->order ? " ORDER BY " : "",
+							agg->order ? order_sql(agg->order, NIL) : "",
+							from, corr, where);
+	}
+	elog(ERROR, "unrecognized aggregate %d", (int) agg->kind);
+	return NULL;				/* keep compiler quiet */
+}
+
+/*
+ * deparse_chain: the unique rows (by primary key) at the end of a chain's
+ * path, shaped by its rows:
+ *
+ *	(SELECT DISTINCT ON (z.id) z.*, <order exprs> AS relorm_cN
+ *	 FROM <start> JOIN ... (top) | <related> JOIN ... (nested)
+ *	 WHERE <corr> AND <conditions> AND <where>
+ *	 ORDER BY z.id, <order exprs>) z
+ *
+ * then as deparse_rows, ordered by the relorm_cN and the key.
+ */
+static char *
+deparse_chain(SqlBuf *buf, QueryChain *chain, List *conditions)
+{
+	StringInfoData from;
+	StringInfoData inner;
+	char	   *corr = NULL;
+	QueryTable *current = chain->start;
+	List	   *conds = NIL;
+	ListCell   *lc;
+	List	   *keys = NIL;
+
+	initStringInfo(&from);
+	foreach(lc, chain->steps)
+	{
+		QueryChainStep *step = lfirst(lc);
+
+		new_table_alias(buf, step->to);
+		if (corr == NULL && !chain->top)
+		{
+			char	   *f;
+
+			deparse_related_from(buf, step->rel, current->alias, step->to->alias, &f, &corr);
+			appendStringInfoString(&from, f);
+		}
+		else
+		{
+			if (from.len == 0)
+				appendStringInfo(&from, "%s %s", deparse_table(current->relid), current->alias);
+			appendStringInfoString(&from, deparse_join_step(buf, step->rel, current->alias,
+															step->to->alias));
+		}
+		current = step->to;
+	}
+	if (corr)
+		conds = lappend(conds, corr);
+	conds = list_concat(conds, conditions);
+	if (chain->where)
+		conds = lappend(conds, deparse_filter(buf, chain->where));
+
+	/* one row per final key, the first in the requested order */
+	foreach(lc, chain->key)
+		keys = lappend(keys, column_sql(lfirst(lc)));
+	initStringInfo(&inner);
+	appendStringInfo(&inner, "(SELECT DISTINCT ON (%s) %s.*", join_list(keys, ", "),
+					 chain->final->alias);
+	foreach(lc, chain->order)
+		appendStringInfo(&inner, ", %s AS relorm_c%d", order_expr(lfirst(lc)),
+						 foreach_current_index(lc));
+	appendStringInfo(&inner, " FROM %s", from.data);
+	if (conds)
+		appendStringInfo(&inner, " WHERE %s", join_list(conds, " AND "));
+	appendStringInfo(&inner, " ORDER BY %s", join_list(keys, ", "));
+	if (chain->order)
+		appendStringInfo(&inner, ", %s", order_sql(chain->order, NIL));
+	appendStringInfo(&inner, ") %s", chain->final->alias);
+
+	/* the final rows, as a derived table of the same alias */
+	(void) deparse_alias(buf, 't');
+	chain->rows->table->alias = chain->final->alias;
+	return deparse_rows(buf, chain->rows, inner.data, NIL);
+}
+
+/*
+ * deparse_relation_item: the related row(s) of a relation item, hanging
+ * off table; with join: true, the parent's condition is added to
+ * *conditions.
+ */
+static char *
+deparse_relation_item(SqlBuf *buf, QueryTable *table, QueryRelationItem *item,
+					  List **conditions)
+{
+	char	   *from;
+	char	   *corr;
+
+	new_table_alias(buf, item->child);
+	deparse_related_from(buf, item->rel, table->alias, item->child->alias, &from, &corr);
+	if (item->join != NULL)
+		*conditions = lappend(*conditions, deparse_filter(buf, item->join));
+	return deparse_rows(buf, item->rows, from, list_make1(corr));
+}
+
+/*
+ * deparse_select_items: the items of a select list, "expr AS key" joined
+ * by commas; relations joined with join: true add their condition to
+ * *conditions.
+ */
+static char *
+deparse_select_items(SqlBuf *buf, QueryTable *table, List *items, List **conditions)
+{
+	StringInfoData out;
+	ListCell   *lc;
+
+	initStringInfo(&out);
+	foreach(lc, items)
+	{
+		QuerySelectItem *item = lfirst(lc);
+		char	   *key = (char *) quote_identifier(item->key);
+
+		if (out.len)
+			appendStringInfoString(&out, ", ");
+		switch (item->kind)
+		{
+			case ITEM_COLUMN:
+				appendStringInfo(&out, "%s AS %s", column_sql(item->column), key);
+				break;
+			case ITEM_RELATION:
+				appendStringInfo(&out, "(%s) AS %s",
+								 deparse_relation_item(buf, table, item->relation, conditions),
+								 key);
+				break;
+			case ITEM_AGGREGATE:
+				item->aggregate->sql = deparse_aggregate(buf, table, item->aggregate);
+				appendStringInfo(&out, "%s AS %s", item->aggregate->sql, key);
+				break;
+			case ITEM_CHAIN:
+				appendStringInfo(&out, "(%s) AS %s", deparse_chain(buf, item->chain, NIL), key);
+				break;
+		}
+	}
+	return out.data;
+}
+
+/* ---- rows ---- */
+
+/*
+ * deparse_rows: the rows of a level (FROM `from`, under `conditions`)
+ * shaped as its mode asks.  See the top of this file.
+ */
+static char *
+deparse_rows(SqlBuf *buf, QueryRows *rows, const char *from, List *conditions)
+{
+	QueryTable *table = rows->table;
+	char	   *r = deparse_alias(buf, 'r');
+	char	   *items;
+	char	   *limit_sql = NULL;
+	char	   *offset_sql = NULL;
+	char	   *inner_order = NULL;
+	char	   *outer_order;
+	List	   *page_names = NIL;
+	StringInfoData sql;
+	ListCell   *lc;
+
+	if (rows->mode == ROWS_TYPED)
+		items = psprintf("true, %s", deparse_select_items(buf, table, rows->items, NULL));
+	else
+		items = deparse_select_items(buf, table, rows->items, &conditions);
+	if (rows->where)
+		conditions = lappend(conditions, deparse_filter(buf, rows->where));
+	if (rows->limit)
+		limit_sql = value_sql(buf, rows->limit);
+	if (rows->offset)
+		offset_sql = value_sql(buf, rows->offset);
+	if (rows->mode == ROWS_OBJECT && limit_sql == NULL)
+		limit_sql = "1";
+
+	if (rows->order)
+		inner_order = order_sql(rows->order, NIL);
+	outer_order = inner_order;
+	if (rows->paged && rows->order)
+	{
+		foreach(lc, rows->order)
+			page_names = lappend(page_names, psprintf("%s.relorm_o%d", table->alias,
+													  foreach_current_index(lc)));
+		outer_order = order_sql(rows->order, page_names);
+	}
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "SELECT ");
+	if (rows->mode == ROWS_TYPED)
+		appendStringInfoString(&sql, items);
+	else if (rows->mode == ROWS_ARRAY)
+		appendStringInfo(&sql, "COALESCE(pg_catalog.json_agg(%s.*%s%s), '[]'::pg_catalog.json)", r,
+						 outer_order ? " ORDER BY " : "", outer_order ? outer_order : "");
+	else
+		appendStringInfo(&sql, "pg_catalog.row_to_json(%s.*)", r);
+
+	if (rows->paged)
+	{
+		/* cut the page first; documents are built for its rows only */
+		appendStringInfo(&sql, " FROM (SELECT %s.*", table->alias);
+		foreach(lc, rows->order)
+			appendStringInfo(&sql, ", %s AS relorm_o%d", order_expr(lfirst(lc)),
+							 foreach_current_index(lc));
+		appendStringInfo(&sql, " FROM %s", from);
+		if (conditions)
+			appendStringInfo(&sql, " WHERE %s", join_list(conditions, " AND "));
+		if (inner_order)
+			appendStringInfo(&sql, " ORDER BY %s", inner_order);
+		if (limit_sql)
+			appendStringInfo(&sql, " LIMIT %s", limit_sql);
+		if (offset_sql)
+			appendStringInfo(&sql, " OFFSET %s", offset_sql);
+		appendStringInfo(&sql, ") %s", table->alias);
+		if (rows->mode != ROWS_TYPED)
+			appendStringInfo(&sql, " CROSS JOIN LATERAL (SELECT %s) %s", items, r);
+		if (outer_order && rows->mode != ROWS_ARRAY)
+			appendStringInfo(&sql, " ORDER BY %s", outer_order);
+		return sql.data;
+	}
+
+	appendStringInfo(&sql, " FROM %s", from);
+	if (rows->mode != ROWS_TYPED)
+		appendStringInfo(&sql, " CROSS JOIN LATERAL (SELECT %s) %s", items, r);
+	if (conditions)
+		appendStringInfo(&sql, " WHERE %s", join_list(conditions, " AND "));
+	if (outer_order && rows->mode != ROWS_ARRAY)
+		appendStringInfo(&sql, " ORDER BY %s", outer_order);
+	if (limit_sql)
+		appendStringInfo(&sql, " LIMIT %s", limit_sql);
+	return sql.data;
+}
+
+/* ---- statements ---- */
+
+/* owner_match: "s.k1 OPERATOR(=) $1 AND ..." for the owner's key values. */
+static char *
+owner_match(SqlBuf *buf, const char *alias, const ColumnSet *key, List *values,
+			int first_param)
+{
+	List	   *parts = NIL;
+	int			c;
+
+	for (c = 0; c < key->ncols; c++)
+		parts = lappend(parts,
+						psprintf("%s %s %s", deparse_column(alias, key->names[c]),
+								 deparse_operator(key->types[c], key->types[c],
+												  BTEqualStrategyNumber),
+								 first_param > 0
+								 ? deparse_param_ref(buf, first_param + c)
+								 : value_sql(buf, list_nth(values, c))));
+	return join_list(parts, " AND ");
+}
+
+/*
+ * owner_condition: the rows of table (the target of rel) related to the
+ * owner whose key values the statement gives.  See the top of this file.
+ */
+static char *
+owner_condition(SqlBuf *buf, QueryStatement *stmt)
+{
+	RelationInfo *rel = stmt->rel;
+	QueryTable *table = stmt->table;
+	const ColumnSet *key = stmt->owner_key;
+	char	   *s;
+
+	if (columnset_equal(&rel->source_cols, key))
+	{
+		bool		junction = rel->kind == RELORM_MANY_TO_MANY;
+		const ColumnSet *near = junction ? &rel->junction_source_cols : &rel->target_cols;
+		char	   *near_alias = junction ? deparse_alias(buf, 'j') : table->alias;
+		int			first = buf->nparams + 1;
+		List	   *parts = NIL;
+		char	   *match;
+		int			c;
+
+		for (c = 0; c < near->ncols; c++)
+			parts = lappend(parts,
+							psprintf("%s %s %s", deparse_column(near_alias, near->names[c]),
+									 deparse_operator(near->types[c], key->types[c],
+													  BTEqualStrategyNumber),
+									 value_sql(buf, list_nth(stmt->owner_values, c))));
+		match = join_list(parts, " AND ");
+		if (junction)
+			match = psprintf("EXISTS (SELECT FROM %s %s WHERE %s AND %s)",
+							 rel->junction.qualified, near_alias, match,
+							 deparse_columns_eq(near_alias, &rel->junction_target_cols,
+												table->alias, &rel->target_cols));
+		s = deparse_alias(buf, 's');
+		return psprintf("%s AND EXISTS (SELECT FROM %s %s WHERE %s)", match,
+						rel->source.qualified, s,
+						owner_match(buf, s, key, NIL, first));
+	}
+
+	s = deparse_alias(buf, 's');
+	if (rel->kind == RELORM_MANY_TO_MANY)
+	{
+		char	   *j = deparse_alias(buf, 'j');
+
+		return psprintf("EXISTS (SELECT FROM %s %s JOIN %s %s ON %s WHERE %s AND %s)",
+						rel->source.qualified, s, rel->junction.qualified, j,
+						deparse_columns_eq(j, &rel->junction_source_cols, s, &rel->source_cols),
+						deparse_columns_eq(j, &rel->junction_target_cols, table->alias,
+										   &rel->target_cols),
+						owner_match(buf, s, key, stmt->owner_values, 0));
+	}
+	return psprintf("EXISTS (SELECT FROM %s %s WHERE %s AND %s)",
+					rel->source.qualified, s,
+					deparse_columns_eq(s, &rel->source_cols, table->alias, &rel->target_cols),
+					owner_match(buf, s, key, stmt->owner_values, 0));
+}
+
+/*
+ * of_condition: a chain's source rows chosen by key:
+ *	EXISTS (SELECT FROM ROWS FROM (pg_catalog.unnest($1::int[])) AS k1(k1)
+ *			WHERE t0.id OPERATOR(pg_catalog.=) k1.k1)
+ */
+static char *
+of_condition(SqlBuf *buf, QueryChain *chain)
+{
+	char	   *k = deparse_alias(buf, 'k');
+	List	   *unnests = NIL;
+	List	   *names = NIL;
+	List	   *matches = NIL;
+	ListCell   *lc;
+
+	foreach(lc, chain->of_values)
+		unnests = lappend(unnests, psprintf("pg_catalog.unnest(%s)", value_sql(buf, lfirst(lc))));
+	foreach(lc, chain->of_key)
+	{
+		QueryColumn *col = lfirst(lc);
+		int			n = foreach_current_index(lc) + 1;
+
+		names = lappend(names, psprintf("k%d", n));
+		matches = lappend(matches, psprintf("%s %s %s.k%d", column_sql(col),
+											deparse_operator(col->type, col->type,
+															 BTEqualStrategyNumber),
+											k, n));
+	}
+	return psprintf("EXISTS (SELECT FROM ROWS FROM (%s) AS %s(%s) WHERE %s)",
+					join_list(unnests, ", "), k, join_list(names, ", "),
+					join_list(matches, " AND "));
+}
+
+/*
+ * deparse_join: relorm_join: flat rows of the source joined to the
+ * relation:
+ *	SELECT pg_catalog.row_to_json(r.*) FROM source t JOIN ... related
+ *	CROSS JOIN LATERAL (SELECT <columns>) r WHERE ... ORDER BY ... LIMIT ...
+ */
+static void
+deparse_join(SqlBuf *buf, QueryStatement *stmt)
+{
+	QueryRows  *rows = stmt->rows;
+	char	   *r = deparse_alias(buf, 'r');
+	char	   *join;
+
+	new_table_alias(buf, stmt->table);
+	new_table_alias(buf, stmt->child);
+	(void) deparse_alias(buf, 't');
+	join = deparse_join_step(buf, stmt->rel, stmt->table->alias, stmt->child->alias);
+	appendStringInfo(&buf->sql, "SELECT pg_catalog.row_to_json(%s.*) FROM %s %s%s CROSS JOIN LATERAL (SELECT %s) %s",
+					 r, deparse_table(stmt->table->relid), stmt->table->alias, join,
+					 deparse_select_items(buf, stmt->table, rows->items, NULL), r);
+	if (rows->where)
+		appendStringInfo(&buf->sql, " WHERE %s", deparse_filter(buf, rows->where));
+	if (rows->order)
+		appendStringInfo(&buf->sql, " ORDER BY %s", order_sql(rows->order, NIL));
+	if (rows->limit)
+		appendStringInfo(&buf->sql, " LIMIT %s", value_sql(buf, rows->limit));
+	if (rows->offset)
+		appendStringInfo(&buf->sql, " OFFSET %s", value_sql(buf, rows->offset));
+}
+
+/*
+ * deparse_statement: the statement of a parsed call, appended to buf.
+ *	count:	SELECT pg_catalog.count(*) FROM target t WHERE <owner> AND <where>
+ *	exists:	SELECT EXISTS (SELECT FROM target t WHERE <owner> AND <where>)
+ *	where_exists: SELECT pg_catalog.row_to_json(t.*) | true, <columns>
+ *			FROM source t WHERE EXISTS (SELECT FROM <related> WHERE <corr>
+ *			AND <where>)
+ */
+void
+deparse_statement(SqlBuf *buf, QueryStatement *stmt)
+{
+	char	   *from;
+	char	   *corr;
+	char	   *cond;
+	char	   *filter;
+
+	switch (stmt->kind)
+	{
+		case STMT_SELECT:
+			new_table_alias(buf, stmt->table);
+			appendStringInfoString(&buf->sql,
+								   deparse_rows(buf, stmt->rows,
+												psprintf("%s %s", deparse_table(stmt->table->relid),
+														 stmt->table->alias),
+												NIL));
+			return;
+		case STMT_RELATED:
+			new_table_alias(buf, stmt->table);
+			cond = owner_condition(buf, stmt);
+			appendStringInfoString(&buf->sql,
+								   deparse_rows(buf, stmt->rows,
+												psprintf("%s %s", stmt->rel->target.qualified,
+														 stmt->table->alias),
+												list_make1(cond)));
+			return;
+		case STMT_RELATED_COUNT:
+		case STMT_RELATED_EXISTS:
+			new_table_alias(buf, stmt->table);
+			cond = owner_condition(buf, stmt);
+			filter = stmt->where ? deparse_filter(buf, stmt->where) : "true";
+			appendStringInfo(&buf->sql,
+							 stmt->kind == STMT_RELATED_COUNT
+							 ? "SELECT pg_catalog.count(*) FROM %s %s WHERE %s AND %s"
+							 : "SELECT EXISTS (SELECT FROM %s %s WHERE %s AND %s)",
+							 stmt->rel->target.qualified, stmt->table->alias, cond, filter);
+			return;
+		case STMT_CHAIN:
+			new_table_alias(buf, stmt->table);
+			appendStringInfoString(&buf->sql,
+								   deparse_chain(buf, stmt->chain,
+												 stmt->chain->of_values
+												 ? list_make1(of_condition(buf, stmt->chain))
+												 : NIL));
+			return;
+		case STMT_WHERE_EXISTS:
+			new_table_alias(buf, stmt->table);
+			new_table_alias(buf, stmt->child);
+			deparse_related_from(buf, stmt->rel, stmt->table->alias, stmt->child->alias,
+								 &from, &corr);
+			filter = stmt->where ? deparse_filter(buf, stmt->where) : "true";
+			if (stmt->typed)
+				appendStringInfo(&buf->sql, "SELECT true, %s",
+								 deparse_select_items(buf, stmt->table, stmt->rows->items, NULL));
+			else
+				appendStringInfo(&buf->sql, "SELECT pg_catalog.row_to_json(%s.*)",
+								 stmt->table->alias);
+			appendStringInfo(&buf->sql, " FROM %s %s WHERE EXISTS (SELECT FROM %s WHERE %s AND %s)",
+							 deparse_table(stmt->table->relid), stmt->table->alias,
+							 from, corr, filter);
+			return;
+		case STMT_JOIN:
+			deparse_join(buf, stmt);
+			return;
+	}
+	elog(ERROR, "unrecognized query statement %d", (int) stmt->kind);
+}
+
+/*
+ * deparse_owner_exists: whether the owner row exists (checked when a query
+ * of its related rows finds nothing):
+ *	SELECT EXISTS (SELECT FROM source s WHERE s.id = $1)
+ */
+void
+deparse_owner_exists(SqlBuf *buf, RelationInfo *rel, const KeyList *owner)
+{
+	char	   *s = deparse_alias(buf, 's');
+	List	   *parts = NIL;
+	int			c;
+
+	for (c = 0; c < owner->columns->ncols; c++)
+		parts = lappend(parts,
+						psprintf("%s %s %s", deparse_column(s, owner->columns->names[c]),
+								 deparse_operator(owner->columns->types[c],
+												  owner->columns->types[c],
+												  BTEqualStrategyNumber),
+								 deparse_value(buf, owner->columns->types[c],
+											   owner->values[c][0], false)));
+	appendStringInfo(&buf->sql, "SELECT EXISTS (SELECT FROM %s %s WHERE %s)",
+					 rel->source.qualified, s, join_list(parts, " AND "));
+}
