@@ -19,12 +19,19 @@ EXTENSION   = relorm
 MODULE_big  = relorm
 # every src/*.c is part of the module
 OBJS        = $(patsubst %.c,%.o,$(wildcard src/*.c))
-DATA        = relorm--0.1.0.sql
+DATA        = relorm--0.1.0.sql relorm--0.1.0--0.2.0.sql
 PGFILEDESC  = "relorm - relations between tables as first-class SQL"
 
 # regression suites, in order; they pass on a stock server (make installcheck)
-REGRESS      = catalog keys link_ops renames security plans collation \
-               query_filters query_errors
+# (one line per area, so that work on different areas does not collide)
+REGRESS_CORE       = catalog keys link_ops renames security plans collation \
+                     query_filters query_errors upgrade
+REGRESS_REGISTER   =
+REGRESS_READS      =
+REGRESS_WRITES     =
+REGRESS_HARDENING  =
+REGRESS      = $(REGRESS_CORE) $(REGRESS_REGISTER) $(REGRESS_READS) \
+               $(REGRESS_WRITES) $(REGRESS_HARDENING)
 REGRESS_OPTS = --inputdir=test --load-extension=relorm
 # regression suites that count statements with pg_stat_statements, which must
 # be preloaded: run by `make test` on a temp instance configured by
@@ -32,7 +39,13 @@ REGRESS_OPTS = --inputdir=test --load-extension=relorm
 REGRESS_PGSS = pivot_ops query_select
 PGSS_OPTS    = --outputdir=output_pgss --load-extension=pg_stat_statements
 # isolation specs (test/isolation/specs/NAME.spec), run after REGRESS
-ISOLATION      = metadata_invalidation pivot_races register_race
+ISOLATION_CORE      = metadata_invalidation pivot_races register_race
+ISOLATION_REGISTER  =
+ISOLATION_READS     =
+ISOLATION_WRITES    =
+ISOLATION_HARDENING =
+ISOLATION      = $(ISOLATION_CORE) $(ISOLATION_REGISTER) $(ISOLATION_READS) \
+                 $(ISOLATION_WRITES) $(ISOLATION_HARDENING)
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=relorm
 # TAP tests (PostgreSQL::Test::Cluster), run after ISOLATION
 TAP_TESTS   = 1
