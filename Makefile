@@ -27,7 +27,7 @@ PGFILEDESC  = "relorm - relations between tables as first-class SQL"
 REGRESS_CORE       = catalog keys link_ops renames security plans collation \
                      query_filters query_errors upgrade
 REGRESS_REGISTER   =
-REGRESS_READS      =
+REGRESS_READS      = read_pivot read_order read_pages
 REGRESS_WRITES     =
 REGRESS_HARDENING  =
 REGRESS      = $(REGRESS_CORE) $(REGRESS_REGISTER) $(REGRESS_READS) \

@@ -96,14 +96,14 @@ COMMENT ON FUNCTION @extschema@.relorm_rename_trigger() IS
 -- ---------------------------------------------------------------------
 
 -- relorm_sync gains pivot (fields for every target, Laravel's
--- syncWithPivotValues).  A sixth argument with a default beside the
--- five-argument form would make every call of four or five arguments
--- ambiguous, so the five-argument form is replaced: calls written for
--- 0.1.0 (four or five arguments, positional or named) mean what they did.
-DROP FUNCTION @extschema@.relorm_sync(pg_catalog.regclass, pg_catalog.text, "any", "any", pg_catalog.bool);
+-- syncWithPivotValues) as a six-argument form beside the five-argument
+-- one of 0.1.0, which stays as it was.  Its arguments have no defaults:
+-- defaults on both forms would make every call of four or five arguments
+-- ambiguous.  So: relorm_sync(s, r, o, t, true, '{"f": 1}'), or named,
+-- detaching => true, pivot => '{"f": 1}'.
 CREATE FUNCTION @extschema@.relorm_sync(
     source pg_catalog.regclass, relation pg_catalog.text, owner "any", targets "any",
-    detaching pg_catalog.bool DEFAULT true, pivot pg_catalog.jsonb DEFAULT NULL)
+    detaching pg_catalog.bool, pivot pg_catalog.jsonb)
 RETURNS pg_catalog.jsonb AS 'MODULE_PATHNAME', 'relorm_sync'
 LANGUAGE C VOLATILE SECURITY INVOKER;
 COMMENT ON FUNCTION @extschema@.relorm_sync(pg_catalog.regclass, pg_catalog.text, "any", "any", pg_catalog.bool, pg_catalog.jsonb) IS
