@@ -41,7 +41,7 @@ PGSS_OPTS    = --outputdir=output_pgss --load-extension=pg_stat_statements
 # isolation specs (test/isolation/specs/NAME.spec), run after REGRESS
 ISOLATION_CORE      = metadata_invalidation pivot_races register_race
 ISOLATION_REGISTER  =
-ISOLATION_READS     =
+ISOLATION_READS     = read_keyset
 ISOLATION_WRITES    =
 ISOLATION_HARDENING =
 ISOLATION      = $(ISOLATION_CORE) $(ISOLATION_REGISTER) $(ISOLATION_READS) \
