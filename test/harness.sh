@@ -461,6 +461,8 @@ suite_node() {
         log "installing node-postgres into $dir (npm ci)"
         (cd "$dir" && npm ci --no-audit --no-fund) || return 1
     fi
+    # a server of its own: an earlier suite's data dir may be there
+    rm -rf "$WORKDIR/data"
     start_server
     node "$dir/test.js" || rc=$?
     stop_server
