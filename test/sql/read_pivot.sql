@@ -52,7 +52,12 @@ SET LOCAL search_path = public;
 SELECT relorm_attach('rpivot.post', 'tags', 1, '{"1": {"note": "mine"}, "2": {}}'::jsonb);
 SELECT post_id, tag_id, note FROM rpivot.links;
 ROLLBACK;
+-- a changed default is seen by the next call (the statement is prepared again)
 ALTER TABLE post_tag ALTER COLUMN note DROP DEFAULT;
+BEGIN;
+SELECT relorm_attach('post', 'tags', 1, '{"1": {"note": "mine"}, "2": {}}'::jsonb);
+SELECT post_id, tag_id, note FROM links;
+ROLLBACK;
 
 -- relorm_sync(..., pivot): fields for every target (syncWithPivotValues);
 -- a target's own fields win; linked rows whose fields differ are updated.
