@@ -59,6 +59,21 @@ SELECT relorm_select('author', '{"select": ["id", {"books": {"select": ["id",
 SELECT relorm_select('author', '{"select": ["id", {"books": {"select": ["id"],
     "order": ["-author.country.name", "-id"]}}], "order": ["country.name", "name"]}');
 
+-- Keyset pages (read_pages.sql) over a related column's order: the second
+-- page continues after the first, the book without an author last.
+SELECT relorm_select('book', '{"select": ["id"], "order": ["author.name"], "cursor": true, "limit": 3}');
+SELECT relorm_select('book', jsonb_build_object('select', '["id"]'::jsonb,
+    'order', '["author.name"]'::jsonb, 'limit', 3,
+    'after', (SELECT r->>'cursor' FROM relorm_select('book',
+        '{"order": ["author.name"], "cursor": true, "limit": 3}') r OFFSET 2)));
+-- ... and over an aggregate's order
+SELECT relorm_select('author', jsonb_build_object(
+    'select', '["id", {"n": {"relation": "books", "count": true}}]'::jsonb,
+    'order', '["-n"]'::jsonb, 'limit', 2,
+    'after', (SELECT r->>'cursor' FROM relorm_select('author',
+        '{"select": ["id", {"n": {"relation": "books", "count": true}}], "order": ["-n"],
+          "cursor": true, "limit": 2}') r OFFSET 1)));
+
 -- The statement: a scalar subquery per related value, in the page's order.
 SELECT relorm_sql('book', '{"select": ["id"], "order": ["author.country.name"]}');
 
