@@ -27,7 +27,7 @@ PGFILEDESC  = "relorm - relations between tables as first-class SQL"
 REGRESS_CORE       = catalog keys link_ops renames security plans collation \
                      query_filters query_errors upgrade
 REGRESS_REGISTER   =
-REGRESS_READS      =
+REGRESS_READS      = read_pivot read_order read_pages
 REGRESS_WRITES     =
 REGRESS_HARDENING  =
 REGRESS      = $(REGRESS_CORE) $(REGRESS_REGISTER) $(REGRESS_READS) \
@@ -41,7 +41,7 @@ PGSS_OPTS    = --outputdir=output_pgss --load-extension=pg_stat_statements
 # isolation specs (test/isolation/specs/NAME.spec), run after REGRESS
 ISOLATION_CORE      = metadata_invalidation pivot_races register_race
 ISOLATION_REGISTER  =
-ISOLATION_READS     =
+ISOLATION_READS     = read_keyset
 ISOLATION_WRITES    =
 ISOLATION_HARDENING =
 ISOLATION      = $(ISOLATION_CORE) $(ISOLATION_REGISTER) $(ISOLATION_READS) \

@@ -95,6 +95,29 @@ COMMENT ON FUNCTION @extschema@.relorm_rename_trigger() IS
 -- Section: reads (SPEC §4-5)
 -- ---------------------------------------------------------------------
 
+-- relorm_sync gains pivot (fields for every target, Laravel's
+-- syncWithPivotValues) as a six-argument form beside the five-argument
+-- one of 0.1.0, which stays as it was.  Its arguments have no defaults:
+-- defaults on both forms would make every call of four or five arguments
+-- ambiguous.  So: relorm_sync(s, r, o, t, true, '{"f": 1}'), or named,
+-- detaching => true, pivot => '{"f": 1}'.
+CREATE FUNCTION @extschema@.relorm_sync(
+    source pg_catalog.regclass, relation pg_catalog.text, owner "any", targets "any",
+    detaching pg_catalog.bool, pivot pg_catalog.jsonb)
+RETURNS pg_catalog.jsonb AS 'MODULE_PATHNAME', 'relorm_sync'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+COMMENT ON FUNCTION @extschema@.relorm_sync(pg_catalog.regclass, pg_catalog.text, "any", "any", pg_catalog.bool, pg_catalog.jsonb) IS
+    'relorm_sync(source, relation, owner, targets, detaching, pivot): link exactly targets (Laravel sync); pivot gives fields for every target (syncWithPivotValues), a target''s own fields win; returns {"attached", "detached", "updated"}.';
+
+-- relorm_count(source, where): the rows of source a filter matches
+-- (PostgREST count=exact, pg_graphql totalCount).
+CREATE FUNCTION @extschema@.relorm_count(
+    source pg_catalog.regclass, "where" pg_catalog.jsonb DEFAULT NULL)
+RETURNS pg_catalog.int8 AS 'MODULE_PATHNAME', 'relorm_count'
+LANGUAGE C STABLE SECURITY INVOKER;
+COMMENT ON FUNCTION @extschema@.relorm_count(pg_catalog.regclass, pg_catalog.jsonb) IS
+    'relorm_count(source, where): how many rows of source match where (all rows when NULL), for page totals.';
+
 -- (end of section: reads)
 
 

@@ -513,7 +513,54 @@ def scenarios():
          "raw": ["SELECT row_to_json(x) FROM (SELECT b.id, b.title, a.name AS \"author.name\" FROM book b "
                  "JOIN author a ON a.id = b.author_id WHERE b.id BETWEEN :b AND :b + 199 ORDER BY b.id) x;"]},
         sets={"b": rand((1, max(1, AUTHORS * 10 - 199)))}, verify={"b": 11}, metric="ms"))
+
+    # -- pages by offset vs by keyset ("after"), and pivot fields (issue 13) ----
+    # A page of PAGE books by id at the first row and at the last page of the
+    # table (10k books at SCALE=1): an offset page reads every row before
+    # it, a keyset page starts at its first row through the primary key.
+    n_books = AUTHORS * 10
+    page_sel = '"select": ["id", "title"], "order": ["id"], "limit": %d' % PAGE
+    for off in [0, n_books - PAGE]:
+        S.append(Scenario(
+            "page_offset_%d" % off, "query",
+            "page of %d books by id at offset %s (offset)" % (PAGE, fmt_n(off)), "relorm_select",
+            {"relorm": ["SELECT relorm_select('book', '{%s, \"offset\": %d}');" % (page_sel, off)],
+             "raw": ["SELECT row_to_json(x) FROM (SELECT b.id, b.title FROM book b "
+                     "ORDER BY b.id LIMIT %d OFFSET %d) x;" % (PAGE, off)]},
+            metric="ms"))
+        # after the row at position off (books are numbered 1..n): its cursor
+        after = "" if off == 0 else ', \"after\": \"%s\"' % book_cursor(off)
+        S.append(Scenario(
+            "page_after_%d" % off, "query",
+            "page of %d books by id at position %s (keyset: after a cursor)" % (PAGE, fmt_n(off)),
+            "relorm_select",
+            {"relorm": ["SELECT relorm_select('book', '{%s%s}');" % (page_sel, after)],
+             "raw": ["SELECT row_to_json(x) FROM (SELECT b.id, b.title FROM book b WHERE b.id > %d "
+                     "ORDER BY b.id LIMIT %d) x;" % (off, PAGE)]},
+            metric="ms",
+            notes="raw: WHERE id > <the last id seen> ORDER BY id LIMIT, what a keyset page is by hand"))
+    # an owner's tags with the pivot field of each link, vs the join by hand
+    S.append(Scenario(
+        "load_many_pivot", "query",
+        "load_many of an owner with %s links, with pivot fields (\"pivot\": true)" % fmt_n(LINKS[1]),
+        "relorm_load_many",
+        {"relorm": ["SELECT relorm_load_many('post', 'tags', :o::int, "
+                    "'{\"select\": [\"id\", \"name\"], \"pivot\": true, \"order\": [\"id\"]}');"],
+         "raw": ["SELECT row_to_json(x) FROM (SELECT t.id, t.name, json_build_object('note', j.note) AS pivot "
+                 "FROM post_tags j JOIN tag t ON t.id = j.tag_id WHERE j.post_id = :o ORDER BY t.id) x;"]},
+        sets={"o": str(POST_LINKS[1])}, verify={"o": POST_LINKS[1]}, metric="ms",
+        notes="raw: the junction joined to the targets, the pivot object built with json_build_object"))
     return S
+
+
+def book_cursor(book_id):
+    """The keyset cursor of book book_id in the order ["id"] (as a page's
+    last row carries it), for the "after" scenarios."""
+    if REPORT_ONLY:
+        return ""
+    return psql("SELECT r->>'cursor' FROM relorm_select('book', "
+                "'{\"select\": [\"id\"], \"order\": [\"id\"], \"cursor\": true, "
+                "\"where\": {\"id\": %d}}') r;" % book_id).strip()
 
 
 def nplus1_client_script(limit, offset):

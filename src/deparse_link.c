@@ -17,11 +17,15 @@
 
 #include "access/stratnum.h"
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "parser/parse_coerce.h"
+#include "rewrite/rewriteHandler.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/ruleutils.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
@@ -885,10 +889,40 @@ append_pair_match(SqlBuf *sb, RelationInfo *rel, const ColumnSet *ocols,
 }
 
 /*
+ * junction_default_sql: the DEFAULT of a junction column as SQL text (the
+ * column's own, else its domain's; "NULL" when there is none), printed
+ * with only pg_catalog in the search path so that every name in it is
+ * schema-qualified, whatever the search path the statement runs under.
+ */
+static char *
+junction_default_sql(RelationInfo *rel, const char *column)
+{
+	Relation	junction = table_open(rel->junction.relid, AccessShareLock);
+	AttrNumber	attnum = get_attnum(rel->junction.relid, column);
+	Node	   *expr = attnum > 0 ? build_column_default(junction, attnum) : NULL;
+	char	   *sql = "NULL";
+
+	if (expr != NULL)
+	{
+		int			nestlevel = NewGUCNestLevel();
+
+		(void) set_config_option("search_path", "pg_catalog", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+		sql = psprintf("(%s)", deparse_expression(expr, NIL, false, false));
+		AtEOXact_GUC(true, nestlevel);
+	}
+	table_close(junction, AccessShareLock);
+	return sql;
+}
+
+/*
  * append_pivot_insert: link the owner to the targets of t, with the given
- * pivot fields, skipping linked pairs unless duplicates:
+ * pivot fields, skipping linked pairs unless duplicates; a field that some
+ * targets give and others not gets the column's DEFAULT for the others
+ * (jsonb_populate_record would give them NULL):
  *
- *	i AS (INSERT INTO junction (js1, jt1, f1) SELECT o.o1, t.t1, p.f1
+ *	i AS (INSERT INTO junction (js1, jt1, f1) SELECT o.o1, t.t1,
+ *		  CASE WHEN jsonb_exists(t.pivot, 'f1') THEN p.f1 ELSE <default> END
  *		  FROM o, t [CROSS JOIN LATERAL jsonb_populate_record(...) AS p]
  *		  [<not linked>] ON CONFLICT DO NOTHING RETURNING jt1 AS t1)
  * (the record only when pivot fields are given)
@@ -915,8 +949,12 @@ append_pivot_insert(SqlBuf *sb, RelationInfo *rel, const StatementSpec *spec,
 	for (c = 0; c < pv->ncols; c++)
 		if (spec->pivot_fields & (1U << c))
 		{
-			appendStringInfoString(&sb->sql, ", ");
+			appendStringInfoString(&sb->sql, ", CASE WHEN ");
+			append_field_given(sb, pv->names[c]);
+			appendStringInfoString(&sb->sql, " THEN ");
 			append_column(sb, "p", pv->names[c]);
+			appendStringInfo(&sb->sql, " ELSE %s END",
+							 junction_default_sql(rel, pv->names[c]));
 		}
 	appendStringInfoString(&sb->sql, " FROM o, t");
 	if (spec->pivot_fields != 0)

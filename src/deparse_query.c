@@ -97,6 +97,32 @@ join_list(List *strings, const char *separator)
 	return out.data;
 }
 
+/*
+ * related_from is deparse_related_from for a child table of the tree: the
+ * junction of a many_to_many relation gets its alias as the child's
+ * junction table, so that pivot fields ("pivot", "pivot.<col>") can be
+ * printed.  The SQL is the same.
+ */
+static void
+related_from(SqlBuf *buf, RelationInfo *rel, const char *parent, QueryTable *child,
+			 char **from, char **corr)
+{
+	char	   *j;
+
+	if (rel->kind != RELORM_MANY_TO_MANY || child->junction == NULL)
+	{
+		deparse_related_from(buf, rel, parent, child->alias, from, corr);
+		return;
+	}
+	j = deparse_alias(buf, 'j');
+	child->junction->alias = j;
+	*from = psprintf("%s %s JOIN %s %s ON %s", rel->junction.qualified, j,
+					 rel->target.qualified, child->alias,
+					 deparse_columns_eq(j, &rel->junction_target_cols, child->alias,
+										&rel->target_cols));
+	*corr = deparse_columns_eq(j, &rel->junction_source_cols, parent, &rel->source_cols);
+}
+
 /* ---- filters ---- */
 
 /* operand_sql: the expression a comparison compares. */
@@ -199,7 +225,7 @@ deparse_related_filter(SqlBuf *buf, QueryFilter *f)
 	char	   *related;
 
 	new_table_alias(buf, f->child);
-	deparse_related_from(buf, f->rel, f->parent->alias, f->child->alias, &from, &corr);
+	related_from(buf, f->rel, f->parent->alias, f->child, &from, &corr);
 	if (f->kind == FILTER_EXISTS)
 		return psprintf("(EXISTS (SELECT FROM %s WHERE %s))", from, corr);
 	if (f->kind == FILTER_NOT_EXISTS)
@@ -289,6 +315,13 @@ direction_sql(SortDirection direction)
 static char *
 order_expr(QueryOrderItem *item)
 {
+	if (item->steps != NIL)
+	{
+		if (item->sql == NULL)
+			elog(ERROR, "related order column \"%s\" named before it is printed",
+				 item->column->name);
+		return item->sql;
+	}
 	if (item->column != NULL)
 		return column_sql(item->column);
 	if (item->aggregate != NULL)
@@ -320,6 +353,125 @@ order_sql(List *items, List *names)
 			ln = lnext(names, ln);
 	}
 	return out.data;
+}
+
+/*
+ * deparse_related_order: the expression of an order item that names a
+ * column of a to-one related row ("author.name"), as a scalar subquery:
+ *
+ *	(SELECT c.name FROM author c WHERE t.author_id = c.id [JOIN ...] LIMIT 1)
+ */
+static void
+deparse_related_order(SqlBuf *buf, QueryOrderItem *item)
+{
+	StringInfoData from;
+	char	   *corr = NULL;
+	const char *prev = item->from->alias;
+	ListCell   *lc;
+
+	initStringInfo(&from);
+	foreach(lc, item->steps)
+	{
+		QueryChainStep *step = lfirst(lc);
+
+		new_table_alias(buf, step->to);
+		if (corr == NULL)
+		{
+			char	   *f;
+
+			deparse_related_from(buf, step->rel, prev, step->to->alias, &f, &corr);
+			appendStringInfoString(&from, f);
+		}
+		else
+			appendStringInfoString(&from, deparse_join_step(buf, step->rel, prev,
+															step->to->alias));
+		prev = step->to->alias;
+	}
+	item->sql = psprintf("(SELECT %s FROM %s WHERE %s LIMIT 1)", column_sql(item->column),
+						 from.data, corr);
+}
+
+/*
+ * deparse_keyset: the rows after a cursor's values in the level's order
+ * (the order ends with the key, so it is total).  When every item is a
+ * NOT NULL column sorted the same way, a row comparison that an index on
+ * the order columns answers, reading only the page:
+ *
+ *	(t.a, t.id) OPERATOR(pg_catalog.>) ($1::int4, $2::int4)
+ *
+ * else, item by item, with NULLs where the direction puts them:
+ *
+ *	(a > $1 [OR a IS NULL]) OR (a = $1 AND (b > $2 ...)) ...
+ */
+static char *
+deparse_keyset(SqlBuf *buf, QueryRows *rows, List *exprs)
+{
+	List	   *values = NIL;
+	List	   *ops = NIL;
+	bool		row_form = true;
+	bool		first_desc = false;
+	ListCell   *lc;
+	ListCell   *lv;
+	char	   *result = NULL;
+	int			i;
+
+	forboth(lc, rows->order, lv, rows->after)
+	{
+		QueryOrderItem *item = lfirst(lc);
+		QueryValue *value = lfirst(lv);
+		bool		desc = item->direction == SORT_DESC || item->direction == SORT_DESC_NULLS_FIRST ||
+		item->direction == SORT_DESC_NULLS_LAST;
+		bool		plain = item->direction == SORT_DEFAULT || item->direction == SORT_ASC ||
+		item->direction == SORT_DESC;
+
+		values = lappend(values, value->isnull ? NULL : value_sql(buf, value));
+		ops = lappend(ops, deparse_operator(value->type, value->type,
+											desc ? BTLessStrategyNumber : BTGreaterStrategyNumber));
+		if (foreach_current_index(lc) == 0)
+			first_desc = desc;
+		if (!plain || desc != first_desc || value->isnull || item->column == NULL ||
+			item->steps != NIL || !item->column->notnull ||
+			strcmp(llast(ops), linitial(ops)) != 0)
+			row_form = false;
+	}
+	if (row_form)
+		return psprintf("((%s) %s (%s))", join_list(exprs, ", "), (char *) linitial(ops),
+						join_list(values, ", "));
+
+	/* from the last item back: after_i OR (eq_i AND <the rest>) */
+	for (i = list_length(rows->order) - 1; i >= 0; i--)
+	{
+		QueryOrderItem *item = list_nth(rows->order, i);
+		QueryValue *value = list_nth(rows->after, i);
+		char	   *e = list_nth(exprs, i);
+		char	   *v = list_nth(values, i);
+		bool		nulls_first = item->direction == SORT_ASC_NULLS_FIRST ||
+		item->direction == SORT_NULLS_FIRST || item->direction == SORT_DESC ||
+		item->direction == SORT_DESC_NULLS_FIRST;
+		char	   *after;
+		char	   *eq;
+
+		if (item->direction == SORT_NULLS_FIRST || item->direction == SORT_NULLS_LAST)
+			nulls_first = item->direction == SORT_NULLS_FIRST;
+		if (v == NULL)
+		{
+			after = nulls_first ? psprintf("(%s IS NOT NULL)", e) : "false";
+			eq = psprintf("(%s IS NULL)", e);
+		}
+		else
+		{
+			bool		never_null = item->column != NULL && item->steps == NIL &&
+			item->column->notnull;
+
+			after = psprintf("(%s %s %s%s)", e, (char *) list_nth(ops, i), v,
+							 nulls_first || never_null ? "" : psprintf(" OR %s IS NULL", e));
+			eq = psprintf("(%s %s %s)", e,
+						  deparse_operator(value->type, value->type, BTEqualStrategyNumber), v);
+		}
+		result = result == NULL ? after
+			: psprintf("(%s OR (%s AND %s))", after, eq, result);
+	}
+	return result;
 }
 
 /*
@@ -475,10 +627,71 @@ deparse_relation_item(SqlBuf *buf, QueryTable *table, QueryRelationItem *item,
 	char	   *corr;
 
 	new_table_alias(buf, item->child);
-	deparse_related_from(buf, item->rel, table->alias, item->child->alias, &from, &corr);
+	related_from(buf, item->rel, table->alias, item->child, &from, &corr);
 	if (item->join != NULL)
 		*conditions = lappend(*conditions, deparse_filter(buf, item->join));
 	return deparse_rows(buf, item->rows, from, list_make1(corr));
+}
+
+/*
+ * pivot_object_sql: the pivot fields of the junction row as one object,
+ * built as every row is (row_to_json):
+ *	(SELECT pg_catalog.row_to_json(relorm_p.*) FROM (SELECT j.f1 AS f1, ...) relorm_p)
+ */
+static char *
+pivot_object_sql(QuerySelectItem *item)
+{
+	List	   *fields = NIL;
+	ListCell   *lc;
+
+	foreach(lc, item->pivot_columns)
+	{
+		QueryColumn *col = lfirst(lc);
+
+		fields = lappend(fields, psprintf("%s AS %s", column_sql(col),
+										  quote_identifier(col->name)));
+	}
+	return psprintf("(SELECT pg_catalog.row_to_json(relorm_p.*) FROM (SELECT %s) relorm_p)",
+					join_list(fields, ", "));
+}
+
+/*
+ * page_names: the names under which a page carries its order values out
+ * of the subquery that cuts it (alias.relorm_oN).
+ */
+static List *
+page_names(QueryRows *rows)
+{
+	List	   *names = NIL;
+	int			i;
+
+	for (i = 0; i < list_length(rows->order); i++)
+		names = lappend(names, psprintf("%s.relorm_o%d", rows->table->alias, i));
+	return names;
+}
+
+/*
+ * cursor_sql: a row's keyset cursor, base64 of [shape, order values...]
+ * (parse_query.c, parse_keyset, reads it back):
+ *	pg_catalog.translate(pg_catalog.encode(pg_catalog.convert_to(
+ *		pg_catalog.jsonb_build_array(shape, e1, ...)::pg_catalog.text, 'UTF8'),
+ *		'base64'), pg_catalog.chr(10), '')
+ */
+static char *
+cursor_sql(QueryRows *rows)
+{
+	List	   *exprs = NIL;
+	ListCell   *lc;
+
+	if (rows->paged)
+		exprs = page_names(rows);
+	else
+		foreach(lc, rows->order)
+			exprs = lappend(exprs, order_expr(lfirst(lc)));
+	return psprintf("pg_catalog.translate(pg_catalog.encode(pg_catalog.convert_to("
+					"(pg_catalog.jsonb_build_array(%u, %s))::pg_catalog.text, 'UTF8'), "
+					"'base64'), pg_catalog.chr(10), '')",
+					rows->cursor_shape, join_list(exprs, ", "));
 }
 
 /*
@@ -517,6 +730,13 @@ deparse_select_items(SqlBuf *buf, QueryTable *table, List *items, List **conditi
 			case ITEM_CHAIN:
 				appendStringInfo(&out, "(%s) AS %s", deparse_chain(buf, item->chain, NIL), key);
 				break;
+			case ITEM_PIVOT:
+				appendStringInfo(&out, "%s AS %s",
+								 item->sql ? item->sql : pivot_object_sql(item), key);
+				break;
+			case ITEM_CURSOR:
+				appendStringInfo(&out, "%s AS %s", cursor_sql(item->rows), key);
+				break;
 		}
 	}
 	return out.data;
@@ -538,9 +758,28 @@ deparse_rows(SqlBuf *buf, QueryRows *rows, const char *from, List *conditions)
 	char	   *offset_sql = NULL;
 	char	   *inner_order = NULL;
 	char	   *outer_order;
-	List	   *page_names = NIL;
+	List	   *paged_names = NIL;
+	List	   *inner_extra = NIL;
 	StringInfoData sql;
 	ListCell   *lc;
+
+	/* columns of to-one related rows that the order names */
+	foreach(lc, rows->order)
+		if (((QueryOrderItem *) lfirst(lc))->steps != NIL)
+			deparse_related_order(buf, lfirst(lc));
+	/* a page is cut in a subquery: the junction row's fields travel out */
+	foreach(lc, rows->items)
+	{
+		QuerySelectItem *item = lfirst(lc);
+
+		item->sql = NULL;
+		if (item->kind == ITEM_PIVOT && rows->paged)
+		{
+			inner_extra = lappend(inner_extra, psprintf(", %s AS relorm_pivot",
+														pivot_object_sql(item)));
+			item->sql = psprintf("%s.relorm_pivot", table->alias);
+		}
+	}
 
 	if (rows->mode == ROWS_TYPED)
 		items = psprintf("true, %s", deparse_select_items(buf, table, rows->items, NULL));
@@ -548,6 +787,14 @@ deparse_rows(SqlBuf *buf, QueryRows *rows, const char *from, List *conditions)
 		items = deparse_select_items(buf, table, rows->items, &conditions);
 	if (rows->where)
 		conditions = lappend(conditions, deparse_filter(buf, rows->where));
+	if (rows->after != NIL)
+	{
+		List	   *exprs = NIL;
+
+		foreach(lc, rows->order)
+			exprs = lappend(exprs, order_expr(lfirst(lc)));
+		conditions = lappend(conditions, deparse_keyset(buf, rows, exprs));
+	}
 	if (rows->limit)
 		limit_sql = value_sql(buf, rows->limit);
 	if (rows->offset)
@@ -560,10 +807,8 @@ deparse_rows(SqlBuf *buf, QueryRows *rows, const char *from, List *conditions)
 	outer_order = inner_order;
 	if (rows->paged && rows->order)
 	{
-		foreach(lc, rows->order)
-			page_names = lappend(page_names, psprintf("%s.relorm_o%d", table->alias,
-													  foreach_current_index(lc)));
-		outer_order = order_sql(rows->order, page_names);
+		paged_names = page_names(rows);
+		outer_order = order_sql(rows->order, paged_names);
 	}
 
 	initStringInfo(&sql);
@@ -583,6 +828,8 @@ deparse_rows(SqlBuf *buf, QueryRows *rows, const char *from, List *conditions)
 		foreach(lc, rows->order)
 			appendStringInfo(&sql, ", %s AS relorm_o%d", order_expr(lfirst(lc)),
 							 foreach_current_index(lc));
+		foreach(lc, inner_extra)
+			appendStringInfoString(&sql, (char *) lfirst(lc));
 		appendStringInfo(&sql, " FROM %s", from);
 		if (conditions)
 			appendStringInfo(&sql, " WHERE %s", join_list(conditions, " AND "));
@@ -692,6 +939,56 @@ owner_condition(SqlBuf *buf, QueryStatement *stmt)
 }
 
 /*
+ * owner_junction_from: the owner's related rows of a many_to_many
+ * relation with their junction rows (whose pivot fields the query reads or
+ * names): the FROM items, and in *cond the condition on the owner:
+ *
+ *	junction j JOIN target t ON j.jt = t.tc
+ *	WHERE j.js = $1 AND EXISTS (SELECT FROM source s WHERE s.id = $1)
+ *	(or, when the junction does not hold the owner's key:
+ *	 EXISTS (SELECT FROM source s WHERE s.sc = j.js AND s.id = $1))
+ */
+static char *
+owner_junction_from(SqlBuf *buf, QueryStatement *stmt, char **cond)
+{
+	RelationInfo *rel = stmt->rel;
+	QueryTable *table = stmt->table;
+	const ColumnSet *key = stmt->owner_key;
+	const ColumnSet *js = &rel->junction_source_cols;
+	char	   *j = deparse_alias(buf, 'j');
+	char	   *from;
+	char	   *s;
+
+	table->junction->alias = j;
+	from = psprintf("%s %s JOIN %s %s ON %s", rel->junction.qualified, j,
+					rel->target.qualified, table->alias,
+					deparse_columns_eq(j, &rel->junction_target_cols, table->alias,
+									   &rel->target_cols));
+	if (columnset_equal(&rel->source_cols, key))
+	{
+		int			first = buf->nparams + 1;
+		List	   *parts = NIL;
+		int			c;
+
+		for (c = 0; c < js->ncols; c++)
+			parts = lappend(parts,
+							psprintf("%s %s %s", deparse_column(j, js->names[c]),
+									 deparse_operator(js->types[c], key->types[c],
+													  BTEqualStrategyNumber),
+									 value_sql(buf, list_nth(stmt->owner_values, c))));
+		s = deparse_alias(buf, 's');
+		*cond = psprintf("%s AND EXISTS (SELECT FROM %s %s WHERE %s)", join_list(parts, " AND "),
+						 rel->source.qualified, s, owner_match(buf, s, key, NIL, first));
+		return from;
+	}
+	s = deparse_alias(buf, 's');
+	*cond = psprintf("EXISTS (SELECT FROM %s %s WHERE %s AND %s)", rel->source.qualified, s,
+					 deparse_columns_eq(s, &rel->source_cols, j, js),
+					 owner_match(buf, s, key, stmt->owner_values, 0));
+	return from;
+}
+
+/*
  * of_condition: a chain's source rows chosen by key:
  *	EXISTS (SELECT FROM ROWS FROM (pg_catalog.unnest($1::int[])) AS k1(k1)
  *			WHERE t0.id OPERATOR(pg_catalog.=) k1.k1)
@@ -781,6 +1078,13 @@ deparse_statement(SqlBuf *buf, QueryStatement *stmt)
 			return;
 		case STMT_RELATED:
 			new_table_alias(buf, stmt->table);
+			if (stmt->table->pivot_used && stmt->table->junction != NULL)
+			{
+				from = owner_junction_from(buf, stmt, &cond);
+				appendStringInfoString(&buf->sql,
+									   deparse_rows(buf, stmt->rows, from, list_make1(cond)));
+				return;
+			}
 			cond = owner_condition(buf, stmt);
 			appendStringInfoString(&buf->sql,
 								   deparse_rows(buf, stmt->rows,
@@ -825,6 +1129,12 @@ deparse_statement(SqlBuf *buf, QueryStatement *stmt)
 			return;
 		case STMT_JOIN:
 			deparse_join(buf, stmt);
+			return;
+		case STMT_COUNT:
+			new_table_alias(buf, stmt->table);
+			appendStringInfo(&buf->sql, "SELECT pg_catalog.count(*) FROM %s %s WHERE %s",
+							 deparse_table(stmt->table->relid), stmt->table->alias,
+							 stmt->where ? deparse_filter(buf, stmt->where) : "true");
 			return;
 	}
 	elog(ERROR, "unrecognized query statement %d", (int) stmt->kind);

@@ -22,14 +22,20 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/relation.h"
 #include "catalog/pg_type.h"
+#include "common/base64.h"
+#include "common/hashfn.h"
+#include "common/jsonapi.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 
 #include "keys.h"
 #include "metadata.h"
@@ -166,12 +172,31 @@ parse_table(Oid relid)
 	return new_table(relid, NULL, NULL);
 }
 
+/*
+ * relation_table: the table of rel's related rows; through a many_to_many
+ * relation it also has its junction row, whose pivot fields "pivot" and
+ * "pivot.<col>" name (SPEC §4).
+ */
+static QueryTable *
+relation_table(RelationInfo *rel)
+{
+	QueryTable *table = new_table(rel->target.relid, rel->name, NULL);
+
+	if (rel->kind == RELORM_MANY_TO_MANY)
+	{
+		table->junction = new_table(rel->junction.relid, "pivot", NULL);
+		table->pivot_rel = rel;
+	}
+	return table;
+}
+
 /* find_column: the column `name` of a table, or NULL. */
 static QueryColumn *
 find_column(QueryTable *table, const char *name)
 {
 	AttrNumber	attnum = get_attnum(table->relid, name);
 	QueryColumn *col;
+	HeapTuple	tuple;
 
 	if (attnum <= 0)
 		return NULL;
@@ -180,6 +205,12 @@ find_column(QueryTable *table, const char *name)
 	col->attnum = attnum;
 	col->name = pstrdup(name);
 	get_atttypetypmodcoll(table->relid, attnum, &col->type, &col->typmod, &col->collation);
+	tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(table->relid), Int16GetDatum(attnum));
+	if (HeapTupleIsValid(tuple))
+	{
+		col->notnull = ((Form_pg_attribute) GETSTRUCT(tuple))->attnotnull;
+		ReleaseSysCache(tuple);
+	}
 	return col;
 }
 
@@ -202,6 +233,43 @@ require_column(QueryTable *table, const char *name, const char *path)
 	if (col == NULL)
 		no_column(table->relid, name, path);
 	return col;
+}
+
+/*
+ * pivot_column: the pivot field `name` of the junction row of table (which
+ * has one), or 42703 naming the pivot fields.
+ */
+static QueryColumn *
+pivot_column(QueryTable *table, const char *name, const char *path)
+{
+	const ColumnSet *pv = &table->pivot_rel->pivot_cols;
+	StringInfoData names;
+	int			c;
+
+	for (c = 0; c < pv->ncols; c++)
+		if (strcmp(pv->names[c], name) == 0)
+		{
+			QueryColumn *col = find_column(table->junction, name);
+
+			if (col != NULL)
+			{
+				table->pivot_used = true;
+				return col;
+			}
+		}
+	initStringInfo(&names);
+	for (c = 0; c < pv->ncols; c++)
+		appendStringInfo(&names, "%s%s", c ? ", " : "", pv->names[c]);
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_COLUMN),
+			 errmsg("\"%s\" is not a pivot field of relation \"%s\" of table \"%s\"",
+					name, table->pivot_rel->name, table->pivot_rel->source.name),
+			 errdetail("At %s.", path),
+			 names.len > 0
+			 ? errhint("The pivot fields of relation \"%s\" are: %s.", table->pivot_rel->name,
+					   names.data)
+			 : errhint("Relation \"%s\" has no pivot fields.", table->pivot_rel->name)));
+	return NULL;				/* keep compiler quiet */
 }
 
 /* column_item: a select item of one column under `key`. */
@@ -267,6 +335,7 @@ key_columns(QueryTable *table, const ColumnSet *key)
 		col->type = key->types[c];
 		col->typmod = key->typmods[c];
 		col->collation = key->collations[c];
+		col->notnull = true;
 		cols = lappend(cols, col);
 	}
 	return cols;
@@ -600,7 +669,7 @@ parse_relation_filter(ParseState *ps, QueryTable *table, RelationInfo *rel,
 	}			quantifiers[] = {
 		{"some", FILTER_SOME}, {"none", FILTER_NONE}, {"every", FILTER_EVERY}
 	};
-	QueryTable *child = new_table(rel->target.relid, rel->name, NULL);
+	QueryTable *child = relation_table(rel);
 	JsonbValue *x;
 	int			i;
 
@@ -639,6 +708,11 @@ parse_prefixed_filter(ParseState *ps, QueryTable *table, const char *key, const 
 	RelationInfo *rel;
 	QueryColumn *col;
 
+	if (strcmp(prefix, "pivot") == 0 && table->junction != NULL)
+	{
+		col = pivot_column(table, colname, path);
+		return parse_value_filter(ps, column_operand(col), col->typmod, v, path);
+	}
 	if (target != NULL)
 	{
 		col = require_column(target, colname, path);
@@ -804,8 +878,60 @@ new_order_item(QueryColumn *col)
 }
 
 /*
+ * related_order_item: "rel.rel2.col", a column of a to-one related row,
+ * as an order item over table; NULL when the first name is no relation.
+ * A to-many relation on the way is 42809.
+ */
+static QueryOrderItem *
+related_order_item(QueryTable *table, const char *name, const char *path)
+{
+	char	   *names = pstrdup(name);
+	char	   *colname = strrchr(names, '.');
+	char	   *step;
+	char	   *save = NULL;
+	QueryTable *current = table;
+	List	   *steps = NIL;
+	QueryOrderItem *item;
+
+	*colname++ = '\0';
+	for (step = strtok_r(names, ".", &save); step; step = strtok_r(NULL, ".", &save))
+	{
+		RelationInfo *rel = relorm_find_relation(current->relid, step);
+		QueryChainStep *s;
+
+		if (rel == NULL)
+		{
+			if (steps == NIL)
+				return NULL;
+			relorm_relation_not_found(current->relid, step);
+		}
+		if (relation_kind_is_to_many(rel->kind))
+			ereport(ERROR,
+					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+					 errmsg("cannot order by \"%s\": relation \"%s\" of table \"%s\" is to-many",
+							name, rel->name, get_rel_name(current->relid)),
+					 errdetail("At %s.", path),
+					 errhint("Order by an aggregate of it instead: select {\"alias\": {\"relation\": \"%s\", \"min\": \"col\"}} and order by \"alias\".",
+							 rel->name)));
+		s = palloc(sizeof(QueryChainStep));
+		s->rel = rel;
+		s->to = new_table(rel->target.relid, rel->name, NULL);
+		steps = lappend(steps, s);
+		current = s->to;
+	}
+	if (steps == NIL)
+		return NULL;
+	item = new_order_item(require_column(current, colname, path));
+	item->from = table;
+	item->steps = steps;
+	return item;
+}
+
+/*
  * resolve_order_name: what a name in an order is: a column of this level,
- * an aggregate alias, or "x.col" of an earlier table.
+ * an aggregate alias, "pivot.col" of the junction row, "x.col" of an
+ * earlier table, or (in a level's order) "rel.col" of a to-one related
+ * row.
  */
 static QueryOrderItem *
 resolve_order_name(QueryTable *table, const char *name, const char *path)
@@ -813,6 +939,7 @@ resolve_order_name(QueryTable *table, const char *name, const char *path)
 	QueryColumn *col;
 	QueryAggregate *agg;
 	const char *dot;
+	QueryOrderItem *related;
 
 	if ((col = find_column(table, name)) != NULL)
 		return new_order_item(col);
@@ -827,8 +954,13 @@ resolve_order_name(QueryTable *table, const char *name, const char *path)
 	{
 		QueryTable *target = find_table(table, pnstrdup(name, dot - name));
 
+		if (table->junction != NULL && dot - name == 5 && strncmp(name, "pivot", 5) == 0)
+			return new_order_item(pivot_column(table, dot + 1, path));
 		if (target != NULL && (col = find_column(target, dot + 1)) != NULL)
 			return new_order_item(col);
+		if (table->related_order && dot[1] != '\0' &&
+			(related = related_order_item(table, name, path)) != NULL)
+			return related;
 	}
 	no_column(table->relid, name, path);
 	return NULL;				/* keep compiler quiet */
@@ -1337,9 +1469,9 @@ parse_relation_item(ParseState *ps, QueryTable *table, RelationInfo *rel,
 					JsonbContainer *query, const char *path, int depth)
 {
 	static const char *const allowed[] = {"relation", "join", "select", "where", "order",
-	"limit", "offset", NULL};
+	"limit", "offset", "pivot", "cursor", "after", NULL};
 	QueryRelationItem *item = palloc0(sizeof(QueryRelationItem));
-	QueryTable *child = new_table(rel->target.relid, rel->name, NULL);
+	QueryTable *child = relation_table(rel);
 	JsonbValue *join;
 	List	   *forced = NIL;
 	ListCell   *lc;
@@ -1373,7 +1505,7 @@ parse_relation_item(ParseState *ps, QueryTable *table, RelationInfo *rel,
 		if (join->val.boolean)
 		{
 			/* the same related rows, filtered alike, must exist */
-			QueryTable *probe = new_table(rel->target.relid, rel->name, NULL);
+			QueryTable *probe = relation_table(rel);
 
 			item->join = related_filter(FILTER_SOME, rel, table, probe,
 										w && is_object(w)
@@ -1394,6 +1526,202 @@ parse_relation_item(ParseState *ps, QueryTable *table, RelationInfo *rel,
 }
 
 /*
+ * parse_pivot_item: "pivot": true | ["col", ...] of a level reached
+ * through a many_to_many relation: a select item "pivot" holding the
+ * junction row's pivot fields (all of them for true), added to items.
+ */
+static List *
+parse_pivot_item(QueryTable *table, List *items, JsonbValue *v, const char *path)
+{
+	QuerySelectItem *item;
+
+	if (table->junction == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("pivot fields are read through a many_to_many relation"),
+				 errdetail("At %s.", path),
+				 errhint("Ask for \"pivot\" in the query of a many_to_many relation: in a select item, relorm_query_related or relorm_load_many.")));
+	if (v->type == jbvBool && !v->val.boolean)
+		return items;
+	item = new_item(ITEM_PIVOT, "pivot");
+	table->pivot_used = true;
+	if (v->type == jbvBool)
+	{
+		const ColumnSet *pv = &table->pivot_rel->pivot_cols;
+		int			c;
+
+		for (c = 0; c < pv->ncols; c++)
+			item->pivot_columns = lappend(item->pivot_columns,
+										  pivot_column(table, pv->names[c], path));
+	}
+	else if (is_array(v))
+	{
+		JsonbIterator *it = JsonbIteratorInit(v->val.binary.data);
+		JsonbValue	e;
+		JsonbIteratorToken tok;
+		int			i = 0;
+
+		while ((tok = JsonbIteratorNext(&it, &e, true)) != WJB_DONE)
+		{
+			char	   *epath;
+
+			if (tok != WJB_ELEM)
+				continue;
+			epath = psprintf("%s[%d]", path, i++);
+			if (e.type != jbvString)
+				malformed(epath, "pivot lists the names of pivot fields");
+			item->pivot_columns = lappend(item->pivot_columns,
+										  pivot_column(table, jstr(&e), epath));
+		}
+	}
+	else
+		malformed(path, "pivot takes true or a list of pivot field names");
+	return lappend(items, item);
+}
+
+/* order_item_type: the type (and typmod) of an order item's values. */
+static Oid
+order_item_type(QueryOrderItem *item, int32 *typmod)
+{
+	*typmod = -1;
+	if (item->column != NULL)
+	{
+		*typmod = item->column->typmod;
+		return item->column->type;
+	}
+	if (item->aggregate != NULL)
+		return item->aggregate->type;
+	elog(ERROR, "a chain's order item has no type of its own");
+	return InvalidOid;			/* keep compiler quiet */
+}
+
+/*
+ * cursor_shape: a number that tells a level's order (its table, and each
+ * item's column, path or aggregate and direction) from another's, so that
+ * a cursor continues only a query of its own shape.
+ */
+static uint32
+cursor_shape(QueryRows *rows)
+{
+	StringInfoData shape;
+	ListCell   *lc;
+
+	initStringInfo(&shape);
+	appendStringInfo(&shape, "%u", rows->table->relid);
+	foreach(lc, rows->order)
+	{
+		QueryOrderItem *item = lfirst(lc);
+		ListCell   *sc;
+
+		appendStringInfo(&shape, "|%d:", (int) item->direction);
+		foreach(sc, item->steps)
+			appendStringInfo(&shape, "%s.", ((QueryChainStep *) lfirst(sc))->rel->name);
+		if (item->column != NULL)
+			appendStringInfo(&shape, "c%u.%d", item->column->table->relid,
+							 (int) item->column->attnum);
+		else if (item->aggregate != NULL)
+			appendStringInfo(&shape, "a%s.%d", item->aggregate->alias,
+							 (int) item->aggregate->kind);
+	}
+	return hash_bytes((unsigned char *) shape.data, shape.len) & 0x7fffffff;
+}
+
+/* bad_cursor raises 22023 for an "after" that is not a cursor of relorm. */
+static void
+bad_cursor(const char *path)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("malformed query at %s: not a cursor", path),
+			 errhint("Pass the \"cursor\" of the last row of a page, as it came.")));
+}
+
+/*
+ * parse_keyset: keyset pages of a level (SPEC §5): its order ends with
+ * the primary key (then_key_order); "cursor": true adds the item
+ * "cursor" to each row; "after" is the cursor of an earlier page's last
+ * row, decoded here into one value per order item.  A cursor is base64 of
+ * the JSON array [shape, value, ...].
+ */
+static void
+parse_keyset(ParseState *ps, QueryRows *rows, bool cursor, JsonbValue *after,
+			 const char *path)
+{
+	ColumnSet	key;
+	int			n = list_length(rows->order);
+	char	   *apath = psprintf("%s.after", path);
+	ListCell   *lc;
+
+	if (!table_primary_key(rows->table->relid, &key))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("keyset pages need a primary key on table \"%s\"",
+						get_rel_name(rows->table->relid)),
+				 errdetail("At %s.", path)));
+	if (n > 99)
+		ereport(ERROR,
+				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+				 errmsg("keyset pages order by at most 99 items, not %d", n),
+				 errdetail("At %s.order.", path)));
+	rows->cursor_shape = cursor_shape(rows);
+	if (cursor)
+	{
+		QuerySelectItem *item = new_item(ITEM_CURSOR, "cursor");
+
+		item->rows = rows;
+		rows->items = lappend(rows->items, item);
+	}
+	if (after != NULL)
+	{
+		char	   *text;
+		int			len;
+		Jsonb	   *jb;
+		JsonLexContext *lex;
+		JsonbValue *shape;
+
+		if (after->type != jbvString)
+			bad_cursor(apath);
+		text = palloc(pg_b64_dec_len(after->val.string.len) + 1);
+		len = pg_b64_decode(after->val.string.val, after->val.string.len, text,
+							pg_b64_dec_len(after->val.string.len));
+		if (len <= 0 || memchr(text, '\0', len) != NULL ||
+			!pg_verify_mbstr(PG_UTF8, text, len, true))
+			bad_cursor(apath);
+		text[len] = '\0';
+		text = pg_any_to_server(text, len, PG_UTF8);
+		lex = makeJsonLexContextCstringLen(text, strlen(text), GetDatabaseEncoding(), true);
+		if (pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS)
+			bad_cursor(apath);
+		jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+		if (!JB_ROOT_IS_ARRAY(jb) || JB_ROOT_IS_SCALAR(jb) || JB_ROOT_COUNT(jb) < 1)
+			bad_cursor(apath);
+		shape = getIthJsonbValueFromContainer(&jb->root, 0);
+		if (shape->type != jbvNumeric ||
+			!DatumGetBool(DirectFunctionCall2(numeric_eq, NumericGetDatum(shape->val.numeric),
+											  DirectFunctionCall1(int8_numeric,
+																  Int64GetDatum(rows->cursor_shape)))) ||
+			JB_ROOT_COUNT(jb) != n + 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("malformed query at %s: the cursor was made by a query of another shape",
+							apath),
+					 errdetail("A cursor continues only a query of the same table and order."),
+					 errhint("Start again without \"after\", or keep the query as it was.")));
+		foreach(lc, rows->order)
+		{
+			JsonbValue *v = getIthJsonbValueFromContainer(&jb->root,
+														  foreach_current_index(lc) + 1);
+			int32		typmod;
+			Oid			type = order_item_type(lfirst(lc), &typmod);
+			bool		isnull;
+			Datum		d = value_from_jsonb(type, typmod, v, &isnull);
+
+			rows->after = lappend(rows->after, new_value(ps, type, d, isnull));
+		}
+	}
+}
+
+/*
  * parse_rows: the rows of a table shaped by a query object (or NULL), as
  * mode asks; `forced` is the order when the query gives none.
  */
@@ -1402,13 +1730,17 @@ parse_rows(ParseState *ps, QueryTable *table, JsonbContainer *query, const char 
 		   RowsMode mode, int depth, List *forced)
 {
 	static const char *const allowed[] = {"select", "where", "order", "limit", "offset",
-	"relation", "join", "of", NULL};
+	"relation", "join", "of", "pivot", "cursor", "after", NULL};
 	QueryRows  *rows = palloc0(sizeof(QueryRows));
 	JsonbValue *select = query ? field(query, "select") : NULL;
 	JsonbValue *where = query ? field(query, "where") : NULL;
 	JsonbValue *order = query ? field(query, "order") : NULL;
 	JsonbValue *limit = query ? field(query, "limit") : NULL;
 	JsonbValue *offset = query ? field(query, "offset") : NULL;
+	JsonbValue *pivot = query ? field(query, "pivot") : NULL;
+	JsonbValue *cursor = query ? field(query, "cursor") : NULL;
+	JsonbValue *after = query ? field(query, "after") : NULL;
+	bool		keyset;
 
 	rows->table = table;
 	rows->mode = mode;
@@ -1422,6 +1754,14 @@ parse_rows(ParseState *ps, QueryTable *table, JsonbContainer *query, const char 
 		malformed(psprintf("%s.select", path), "the typed form returns whole rows: leave out select");
 	else
 		rows->items = all_columns(table, NULL);
+	if (mode == ROWS_TYPED && (pivot != NULL || cursor != NULL))
+		malformed(psprintf("%s.%s", path, pivot ? "pivot" : "cursor"),
+				  "the typed form returns whole rows: use the json form");
+	if (pivot != NULL)
+		rows->items = parse_pivot_item(table, rows->items, pivot, psprintf("%s.pivot", path));
+	if (cursor != NULL && (cursor->type != jbvBool))
+		malformed(psprintf("%s.cursor", path), "cursor takes true or false");
+	keyset = (cursor != NULL && cursor->val.boolean) || after != NULL;
 
 	if (where != NULL)
 		rows->where = parse_where(ps, table, where, psprintf("%s.where", path), depth);
@@ -1435,9 +1775,13 @@ parse_rows(ParseState *ps, QueryTable *table, JsonbContainer *query, const char 
 	 * Order: as asked (or the relation's order option), then by key where
 	 * the order decides which rows are returned or how an array reads.
 	 */
+	table->related_order = true;
 	rows->order = order ? parse_order(table, order, psprintf("%s.order", path)) : forced;
-	if (mode == ROWS_ARRAY || rows->paged)
+	table->related_order = false;
+	if (mode == ROWS_ARRAY || rows->paged || keyset)
 		rows->order = then_key_order(rows->order, table);
+	if (keyset)
+		parse_keyset(ps, rows, cursor != NULL && cursor->val.boolean, after, path);
 	return rows;
 }
 
@@ -1493,7 +1837,7 @@ QueryStatement *
 parse_related(RelationInfo *rel, const KeyList *owner, Jsonb *query, bool typed)
 {
 	ParseState	ps = {0};
-	QueryTable *table = new_table(rel->target.relid, rel->name, NULL);
+	QueryTable *table = relation_table(rel);
 	QueryStatement *stmt = new_statement(STMT_RELATED, table, typed);
 	List	   *forced = NIL;
 
@@ -1526,6 +1870,24 @@ parse_related_aggregate(RelationInfo *rel, const KeyList *owner, Jsonb *where, b
 	{
 		require_query_object(where, "a filter must be an object");
 		stmt->where = parse_filter(&ps, table, &where->root, "$", 0);
+	}
+	return stmt;
+}
+
+/*
+ * parse_source_count: relorm_count(source, where): the rows of source
+ * matching `where` (or NULL: all).
+ */
+QueryStatement *
+parse_source_count(Oid source, Jsonb *where)
+{
+	ParseState	ps = {0};
+	QueryStatement *stmt = new_statement(STMT_COUNT, parse_table(source), false);
+
+	if (where != NULL)
+	{
+		require_query_object(where, "a filter must be an object");
+		stmt->where = parse_filter(&ps, stmt->table, &where->root, "$", 0);
 	}
 	return stmt;
 }

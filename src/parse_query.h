@@ -39,6 +39,16 @@ typedef struct QueryTable
 	List	   *aggregates;		/* QueryAggregate *, of this level's select */
 	List	   *eager_path;		/* "relid:name" of eager relations above */
 	char	   *alias;			/* set by deparse */
+	/* reached through a many_to_many relation: its junction row */
+	struct QueryTable *junction;	/* or NULL; "pivot.<col>" names it */
+	RelationInfo *pivot_rel;	/* the relation, for its pivot fields */
+	bool		pivot_used;		/* a pivot field is read or named */
+	/*
+	 * while its level's order is parsed: "rel.col" may name a column of a
+	 * to-one related row (deparse_rows prints it; a chain's, a join's or an
+	 * option's order does not)
+	 */
+	bool		related_order;
 } QueryTable;
 
 /* QueryColumn: a column of a table of the statement. */
@@ -50,6 +60,7 @@ typedef struct QueryColumn
 	Oid			type;
 	int32		typmod;
 	Oid			collation;
+	bool		notnull;		/* NOT NULL (keyset pages compare rows) */
 } QueryColumn;
 
 /* QueryValue: a value of the query, already of its type. */
@@ -176,6 +187,10 @@ typedef struct QueryOrderItem
 	int			chain_slot;
 	QueryTable *slot_table;
 	SortDirection direction;
+	/* a column of a to-one related row ("author.name"): the path to it */
+	QueryTable *from;			/* the level's table */
+	List	   *steps;			/* QueryChainStep *, to column->table */
+	char	   *sql;			/* set by deparse for a related column */
 } QueryOrderItem;
 
 struct QueryRows;
@@ -196,7 +211,9 @@ typedef enum SelectItemKind
 	ITEM_COLUMN,
 	ITEM_RELATION,
 	ITEM_AGGREGATE,
-	ITEM_CHAIN
+	ITEM_CHAIN,
+	ITEM_PIVOT,					/* "pivot": the junction row's fields */
+	ITEM_CURSOR					/* "cursor": the row's keyset cursor */
 } SelectItemKind;
 
 /* QuerySelectItem: one item of a select, under its key. */
@@ -208,6 +225,9 @@ typedef struct QuerySelectItem
 	QueryRelationItem *relation;
 	QueryAggregate *aggregate;
 	struct QueryChain *chain;
+	List	   *pivot_columns;	/* ITEM_PIVOT: QueryColumn * of the junction */
+	struct QueryRows *rows;		/* ITEM_CURSOR: the level it belongs to */
+	char	   *sql;			/* set by deparse where a page moves it */
 } QuerySelectItem;
 
 /*
@@ -225,6 +245,9 @@ typedef struct QueryRows
 	QueryValue *limit;			/* or NULL */
 	QueryValue *offset;			/* or NULL */
 	bool		paged;			/* limit or offset given */
+	/* keyset pages: the shape of the order, and the values to start after */
+	uint32		cursor_shape;
+	List	   *after;			/* QueryValue * per order item, or NIL */
 } QueryRows;
 
 /* QueryChainStep: one relation of a chain's path, to its table. */
@@ -263,7 +286,8 @@ typedef enum QueryStatementKind
 	STMT_RELATED_EXISTS,		/* relorm_exists_related */
 	STMT_CHAIN,					/* relorm_chain */
 	STMT_WHERE_EXISTS,			/* relorm_where_exists */
-	STMT_JOIN					/* relorm_join */
+	STMT_JOIN,					/* relorm_join */
+	STMT_COUNT					/* relorm_count */
 } QueryStatementKind;
 
 /* QueryStatement: the root of the tree of one call. */
@@ -292,6 +316,7 @@ extern QueryStatement *parse_chain(Oid source, const char *path, Jsonb *query,
 extern QueryStatement *parse_where_exists(Oid source, const char *relation,
 										  Jsonb *where, bool typed);
 extern QueryStatement *parse_join(Oid source, const char *relation, Jsonb *query);
+extern QueryStatement *parse_source_count(Oid source, Jsonb *where);
 extern List *parse_order_option(QueryTable *table, Jsonb *order);
 extern QueryTable *parse_table(Oid relid);
 extern SortDirection parse_order_direction(const char *text);

@@ -343,15 +343,19 @@ relorm_detach(PG_FUNCTION_ARGS)
 /*
  * relorm_sync links exactly the targets: links the missing ones, updates
  * the given pivot fields of linked ones where they differ, and (unless
- * detaching is false) unlinks the rest.  [] or NULL unlinks all.  Returns
- * {"attached": [...], "detached": [...], "updated": [...]}.
+ * detaching is false) unlinks the rest.  [] or NULL unlinks all.  The
+ * sixth argument, pivot, gives fields for every target (Laravel's
+ * syncWithPivotValues); a target's own fields win.  (The 0.1.0 form has
+ * five arguments.)  Returns {"attached": [...], "detached": [...],
+ * "updated": [...]}.
  */
 Datum
 relorm_sync(PG_FUNCTION_ARGS)
 {
 	RelationInfo *rel = open_many_to_many(fcinfo, "relorm_sync");
+	Jsonb	   *common = (PG_NARGS() > 5 && !PG_ARGISNULL(5)) ? PG_GETARG_JSONB_P(5) : NULL;
 
-	return pivot_call(fcinfo, rel, RELOP_SYNC, NULL,
+	return pivot_call(fcinfo, rel, RELOP_SYNC, common,
 					  PG_ARGISNULL(4) || PG_GETARG_BOOL(4), true);
 }
 

@@ -4,7 +4,7 @@
  *	  Querying across relations (SPEC §5, Orchid ORM): relorm_select,
  *	  relorm_query_related, relorm_count_related, relorm_exists_related,
  *	  relorm_chain, relorm_where_exists, relorm_join, relorm_sql(source,
- *	  query), and relorm_load_many's query argument.
+ *	  query), relorm_count, and relorm_load_many's query argument.
  *
  * Each call parses its query into nodes (parse_query.c), prints them as
  * ONE statement with its parameters (deparse_query.c), prepares it once
@@ -36,6 +36,7 @@ PG_FUNCTION_INFO_V1(relorm_where_exists);
 PG_FUNCTION_INFO_V1(relorm_where_exists_typed);
 PG_FUNCTION_INFO_V1(relorm_join);
 PG_FUNCTION_INFO_V1(relorm_query_sql);
+PG_FUNCTION_INFO_V1(relorm_count);
 
 /* deparse: the statement of a parsed call, with its parameters. */
 static SqlBuf *
@@ -223,3 +224,17 @@ relorm_query_sql(PG_FUNCTION_ARGS)
 														  false))->sql.data));
 }
 
+
+/*
+ * relorm_count(source, where): how many rows of source match where (all
+ * rows when NULL): the total of a paged query (PostgREST's count=exact).
+ */
+Datum
+relorm_count(PG_FUNCTION_ARGS)
+{
+	Oid			source = arg_source(fcinfo, 0);
+	bool		isnull;
+
+	return exec_query_scalar(deparse(parse_source_count(source, arg_filter(fcinfo, 1))),
+							 INT8OID, &isnull);
+}

@@ -80,6 +80,7 @@ SUITES=(
     isolation   # test/isolation specs, temp instance (make check-isolation)
     tap         # test/t/*.pl, PostgreSQL::Test::Cluster (make check-tap)
     bench_smoke # bench/run.py with BENCH_SMOKE=1 on the harness's own server
+    node        # test/node: relorm from node-postgres, on the harness's own server
 )
 if [ -n "${RELORM_SUITES:-}" ]; then
     read -r -a SUITES <<<"$RELORM_SUITES"
@@ -156,6 +157,10 @@ ensure_packages() {
     # Compilers come from elsewhere than PostgreSQL's packages.
     command -v make >/dev/null 2>&1 || wanted+=(make)
     command -v gcc  >/dev/null 2>&1 || wanted+=(gcc)
+    # the node suite: Debian's node and npm, unless a node is there already
+    # (another node's npm would conflict with Debian's package)
+    command -v node >/dev/null 2>&1 || wanted+=(nodejs)
+    command -v npm  >/dev/null 2>&1 || wanted+=(npm)
 
     for pkg in "${wanted[@]}"; do
         status="$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)"
@@ -443,6 +448,23 @@ suite_bench_smoke() {
     local rc=0
     start_server
     BENCH_SMOKE=1 python3 "$ROOT/bench/run.py" || rc=$?
+    stop_server
+    return "$rc"
+}
+
+# relorm from an application: test/node/test.js with node-postgres (npm's
+# pg, installed from test/node/package-lock.json when missing) against the
+# harness's own server.
+suite_node() {
+    local rc=0 dir="$ROOT/test/node"
+    if [ ! -f "$dir/node_modules/pg/package.json" ]; then
+        log "installing node-postgres into $dir (npm ci)"
+        (cd "$dir" && npm ci --no-audit --no-fund) || return 1
+    fi
+    # a server of its own: an earlier suite's data dir may be there
+    rm -rf "$WORKDIR/data"
+    start_server
+    node "$dir/test.js" || rc=$?
     stop_server
     return "$rc"
 }
