@@ -67,8 +67,6 @@ COMMENT ON FUNCTION @extschema@.relorm_attach(pg_catalog.regclass, pg_catalog.te
     'relorm_attach(source, relation, owner, targets, pivot, duplicates): link many_to_many targets with pivot fields (Laravel attach); returns {"attached": [keys]}.';
 COMMENT ON FUNCTION @extschema@.relorm_detach(pg_catalog.regclass, pg_catalog.text, "any", "any") IS
     'relorm_detach(source, relation, owner, targets): unlink many_to_many targets, all when NULL (Laravel detach); returns {"detached": [keys]}.';
-COMMENT ON FUNCTION @extschema@.relorm_sync(pg_catalog.regclass, pg_catalog.text, "any", "any", pg_catalog.bool) IS
-    'relorm_sync(source, relation, owner, targets, detaching): link exactly targets (Laravel sync); returns {"attached", "detached", "updated"}.';
 COMMENT ON FUNCTION @extschema@.relorm_toggle(pg_catalog.regclass, pg_catalog.text, "any", "any") IS
     'relorm_toggle(source, relation, owner, targets): unlink the linked targets and link the others (Laravel toggle).';
 COMMENT ON FUNCTION @extschema@.relorm_update_pivot(pg_catalog.regclass, pg_catalog.text, "any", "any", pg_catalog.jsonb) IS
@@ -96,14 +94,14 @@ COMMENT ON FUNCTION @extschema@.relorm_rename_trigger() IS
 -- ---------------------------------------------------------------------
 
 -- relorm_sync gains pivot (fields for every target, Laravel's
--- syncWithPivotValues) as a six-argument form beside the five-argument
--- one of 0.1.0, which stays as it was.  Its arguments have no defaults:
--- defaults on both forms would make every call of four or five arguments
--- ambiguous.  So: relorm_sync(s, r, o, t, true, '{"f": 1}'), or named,
--- detaching => true, pivot => '{"f": 1}'.
+-- syncWithPivotValues), as SPEC §4 writes it: one function with defaults,
+-- which replaces the five-argument form of 0.1.0 (every call of that form
+-- is a call of this one; two forms with defaults would make them
+-- ambiguous).
+DROP FUNCTION @extschema@.relorm_sync(pg_catalog.regclass, pg_catalog.text, "any", "any", pg_catalog.bool);
 CREATE FUNCTION @extschema@.relorm_sync(
     source pg_catalog.regclass, relation pg_catalog.text, owner "any", targets "any",
-    detaching pg_catalog.bool, pivot pg_catalog.jsonb)
+    detaching pg_catalog.bool DEFAULT true, pivot pg_catalog.jsonb DEFAULT NULL)
 RETURNS pg_catalog.jsonb AS 'MODULE_PATHNAME', 'relorm_sync'
 LANGUAGE C VOLATILE SECURITY INVOKER;
 COMMENT ON FUNCTION @extschema@.relorm_sync(pg_catalog.regclass, pg_catalog.text, "any", "any", pg_catalog.bool, pg_catalog.jsonb) IS

@@ -65,8 +65,10 @@ SELECT relorm_sync('post', 'tags', 1, ARRAY[1, 2], detaching => true, pivot => '
 SELECT relorm_sync('post', 'tags', 1, '{"2": {"note": "own"}, "3": {}}'::jsonb,
                    false, '{"note": "all", "weight": 4}');
 SELECT post_id, tag_id, weight, note FROM links;
--- the 0.1.0 forms still mean what they did: four and five arguments (the
--- pivot form takes both detaching and pivot, so that no call is ambiguous)
+-- pivot alone, detaching left at its default (true)
+SELECT relorm_sync('post', 'tags', 1, ARRAY[1, 2], pivot => '{"note": "again"}');
+SELECT post_id, tag_id, weight, note FROM links;
+-- the 0.1.0 forms still mean what they did: four and five arguments
 SELECT relorm_sync('post', 'tags', 1, ARRAY[1, 2, 3, 4], false);
 SELECT relorm_sync('post', 'tags', 1, ARRAY[1, 2, 3]);
 SELECT relorm_sync('post', 'tags', 1, ARRAY[1, 2, 3], detaching => true);

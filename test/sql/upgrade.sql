@@ -29,12 +29,17 @@ SELECT name, kind FROM relorm_relations ORDER BY 1;
 SELECT relorm_attach('post', 'tags', 1, 2);
 SELECT * FROM relorm_load_many('post', 'tags', 1);
 
--- no function of 0.1.0 was lost
-SELECT fn FROM before
+-- no function of 0.1.0 was lost: the same signatures, but for relorm_sync,
+-- whose 0.1.0 form is replaced by one with a further defaulted argument
+SELECT fn FROM before WHERE fn NOT LIKE 'relorm_sync(%'
 EXCEPT
 SELECT p.oid::regprocedure::text
 FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'relorm';
+-- and every call of the replaced form still works
+SELECT relorm_sync('post', 'tags', 1, ARRAY[1]);
+SELECT relorm_sync('post', 'tags', 1, ARRAY[1, 2], false);
+SELECT relorm_sync('post', 'tags', 1, ARRAY[2], detaching => true);
 
 -- every function of the extension has a comment
 SELECT p.oid::regprocedure AS uncommented
