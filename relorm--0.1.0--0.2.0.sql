@@ -88,6 +88,21 @@ COMMENT ON FUNCTION @extschema@.relorm_rename_trigger() IS
 -- Section: registration (SPEC §2)
 -- ---------------------------------------------------------------------
 
+-- relorm_infer: the relations a schema's foreign keys and junctions imply.
+CREATE FUNCTION @extschema@.relorm_infer(schema pg_catalog.name DEFAULT 'public')
+RETURNS SETOF @extschema@.relorm_relations AS 'MODULE_PATHNAME', 'relorm_infer'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+COMMENT ON FUNCTION @extschema@.relorm_infer(pg_catalog.name) IS
+    'relorm_infer(schema): register, for every foreign key of the schema''s tables, a belongs_to and its inverse has_many (has_one), and for every junction a many_to_many both ways; idempotent; returns the relations registered. Example: SELECT name, kind FROM relorm_infer(''public'').';
+
+-- The typed relorm_query_related takes the query as optional, as the
+-- json form does (SPEC §5).
+CREATE OR REPLACE FUNCTION @extschema@.relorm_query_related(
+    hint anyelement, source pg_catalog.regclass, relation pg_catalog.text, owner "any",
+    query pg_catalog.jsonb DEFAULT '{}')
+RETURNS SETOF anyelement AS 'MODULE_PATHNAME', 'relorm_query_related_typed'
+LANGUAGE C STABLE SECURITY INVOKER ROWS 100;
+
 -- (end of section: registration)
 
 

@@ -386,15 +386,24 @@ build_relation_info(Oid source, const char *name)
 	}
 
 	/*
-	 * The owner is identified by the source's primary key.  Without one, the
-	 * referenced columns of a has_one/has_many/many_to_many relation are
-	 * unique and serve; likewise for the target of belongs_to/many_to_many.
+	 * Keys as the relation names them (SPEC §1): the owner of a has_one,
+	 * has_many or many_to_many relation by the source columns the foreign
+	 * key (or junction) references, the target of a belongs_to or
+	 * many_to_many relation by the target columns it references, when they
+	 * are unique (they are, for a foreign key); otherwise (a has_many
+	 * child, a belongs_to owner) by the primary key.
 	 */
-	if (info->source.key.ncols > 0)
+	if (info->kind != RELORM_BELONGS_TO &&
+		table_unique_index(info->source.relid, &info->source_cols, true, false))
+		info->owner_key = &info->source_cols;
+	else if (info->source.key.ncols > 0)
 		info->owner_key = &info->source.key;
 	else if (info->kind != RELORM_BELONGS_TO)
 		info->owner_key = &info->source_cols;
-	if (info->target.key.ncols > 0)
+	if ((info->kind == RELORM_BELONGS_TO || info->kind == RELORM_MANY_TO_MANY) &&
+		table_unique_index(info->target.relid, &info->target_cols, true, false))
+		info->target_key = &info->target_cols;
+	else if (info->target.key.ncols > 0)
 		info->target_key = &info->target.key;
 	else if (info->kind == RELORM_BELONGS_TO ||
 			 info->kind == RELORM_MANY_TO_MANY)

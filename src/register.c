@@ -19,7 +19,9 @@
 #include "catalog/objectaddress.h"
 #include "catalog/pg_class.h"
 #include "commands/event_trigger.h"
+#include "funcapi.h"
 #include "miscadmin.h"
+#include "tcop/utility.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -39,6 +41,7 @@ PG_FUNCTION_INFO_V1(relorm_has_one);
 PG_FUNCTION_INFO_V1(relorm_has_many);
 PG_FUNCTION_INFO_V1(relorm_many_to_many);
 PG_FUNCTION_INFO_V1(relorm_drop_relation);
+PG_FUNCTION_INFO_V1(relorm_infer);
 PG_FUNCTION_INFO_V1(relorm_sql_drop_trigger);
 PG_FUNCTION_INFO_V1(relorm_rename_trigger);
 
@@ -105,13 +108,46 @@ check_name(Oid source, const char *name)
 				 errmsg("relation name \"%s\" is a column of table \"%s\"",
 						name, get_rel_name(source)),
 				 errhint("A relation and a column of the same table need different names.")));
+}
 
-	if (catalog_read(source, name) != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_DUPLICATE_OBJECT),
-				 errmsg("relation \"%s\" of table \"%s\" already exists",
-						name, get_rel_name(source)),
-				 errhint("Drop it first with relorm_drop_relation.")));
+/*
+ * prevent_read_only: registering and dropping relations is DDL, refused
+ * (25006) on a standby and in a read-only transaction.
+ */
+static void
+prevent_read_only(const char *function)
+{
+	PreventCommandDuringRecovery(function);
+	PreventCommandIfReadOnly(function);
+}
+
+/*
+ * store_relation stores r, unless a relation of that name exists: with the
+ * same definition (options included) that is a no-op, so that migrations
+ * can run again; with another, 42710.  Returns whether it stored r.
+ */
+static bool
+store_relation(const CatalogEntry *r)
+{
+	CatalogRow *row = catalog_read(r->source, r->name);
+
+	if (row == NULL)
+	{
+		catalog_insert(r);
+		return true;
+	}
+	if (catalog_row_matches(row, r, false))
+		return false;
+	ereport(ERROR,
+			(errcode(ERRCODE_DUPLICATE_OBJECT),
+			 errmsg("relation \"%s\" of table \"%s\" already exists with another definition",
+					r->name, get_rel_name(r->source)),
+			 errdetail("It is a %s relation to table \"%s\" with options %s.",
+					   TextDatumGetCString(row->values[Anum_catalog_kind - 1]),
+					   get_rel_name(DatumGetObjectId(row->values[Anum_catalog_target - 1])),
+					   JsonbToCString(NULL, &DatumGetJsonbP(row->values[Anum_catalog_options - 1])->root, 0)),
+			 errhint("Drop it first with relorm_drop_relation.")));
+	return false;				/* keep compiler quiet */
 }
 
 /*
@@ -154,7 +190,7 @@ register_inverse(CatalogEntry *r)
 	}
 	check_owner(inv.source);
 	check_name(inv.source, inv.name);
-	catalog_insert(&inv);
+	(void) store_relation(&inv);
 }
 
 /* arg_array: a text[] argument, or NULL. */
@@ -162,6 +198,13 @@ static ArrayType *
 arg_array(FunctionCallInfo fcinfo, int argno)
 {
 	return PG_ARGISNULL(argno) ? NULL : PG_GETARG_ARRAYTYPE_P(argno);
+}
+
+/* empty_options: the jsonb {}. */
+static Jsonb *
+empty_options(void)
+{
+	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")));
 }
 
 /* arg_options: the options argument, {} when NULL. */
@@ -185,6 +228,7 @@ start_registration(FunctionCallInfo fcinfo, CatalogEntry *r, RelationKind kind)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("%s must not be null",
 							i == 0 ? "source" : i == 1 ? "name" : "target")));
+	prevent_read_only(psprintf("relorm_%s()", relation_kind_name(kind)));
 	memset(r, 0, sizeof(*r));
 	r->kind = kind;
 	r->source = PG_GETARG_OID(0);
@@ -223,7 +267,7 @@ finish_registration(CatalogEntry *r, Jsonb *options)
 	validate_options(r);
 	if (options_inverse(options) != NULL)
 		check_owner(r->target);
-	catalog_insert(r);
+	(void) store_relation(r);
 	register_inverse(r);
 }
 
@@ -322,6 +366,313 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+/* One relation relorm_infer plans to register. */
+typedef struct PlannedRelation
+{
+	CatalogEntry entry;
+	const char *base;			/* the name the rules give */
+	const char *alternative;	/* tried next when base is taken, or NULL */
+	int			partner;		/* index of the other direction */
+	bool		exists;			/* already registered (under entry.name) */
+} PlannedRelation;
+
+/*
+ * belongs_to_name: the name relorm_infer gives the belongs_to of a foreign
+ * key: its column without "_id" (Rails, TypeORM's snake case) or "Id"
+ * (camelCase: TypeORM's questionId, Prisma's authorId), else the
+ * referenced table's name (composite keys, Prisma's "A"/"B").
+ */
+static char *
+belongs_to_name(const SchemaForeignKey *fk)
+{
+	if (fk->referencing.ncols == 1)
+	{
+		const char *col = fk->referencing.names[0];
+		int			len = strlen(col);
+
+		if (len > 3 && strcmp(col + len - 3, "_id") == 0)
+			return pnstrdup(col, len - 3);
+		if (len > 2 && strcmp(col + len - 2, "Id") == 0 &&
+			!(col[len - 3] >= 'A' && col[len - 3] <= 'Z'))
+			return pnstrdup(col, len - 2);
+	}
+	return get_rel_name(fk->referenced_table);
+}
+
+/*
+ * name_taken: is name a column of source, a relation of it, or a name
+ * already chosen for source in this run?
+ */
+static bool
+name_taken(Oid source, const char *name, PlannedRelation *planned, int nplanned)
+{
+	int			i;
+
+	if (strlen(name) >= NAMEDATALEN || get_attnum(source, name) != InvalidAttrNumber ||
+		catalog_read(source, name) != NULL)
+		return true;
+	for (i = 0; i < nplanned; i++)
+		if (planned[i].entry.source == source && planned[i].entry.name != NULL &&
+			strcmp(planned[i].entry.name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * choose_name names planned relation i: the first of base, alternative,
+ * base_2, base_3, ... not taken.
+ */
+static void
+choose_name(PlannedRelation *planned, int i)
+{
+	PlannedRelation *p = &planned[i];
+	int			n;
+
+	if (!name_taken(p->entry.source, p->base, planned, i))
+	{
+		p->entry.name = pstrdup(p->base);
+		return;
+	}
+	if (p->alternative && !name_taken(p->entry.source, p->alternative, planned, i))
+	{
+		p->entry.name = pstrdup(p->alternative);
+		return;
+	}
+	for (n = 2;; n++)
+	{
+		char	   *name = psprintf("%s_%d", p->base, n);
+
+		if (!name_taken(p->entry.source, name, planned, i))
+		{
+			p->entry.name = name;
+			return;
+		}
+	}
+}
+
+/* count_fks_to: how many foreign keys of fk's table reference fk's target. */
+static int
+count_fks_to(List *fks, const SchemaForeignKey *fk)
+{
+	ListCell   *lc;
+	int			n = 0;
+
+	foreach(lc, fks)
+	{
+		SchemaForeignKey *other = lfirst(lc);
+
+		n += other->table == fk->table && other->referenced_table == fk->referenced_table;
+	}
+	return n;
+}
+
+/* plan_pair adds two planned relations, each the other's inverse. */
+static void
+plan_pair(PlannedRelation *planned, int *n, const CatalogEntry *a, const char *abase,
+		  const char *aalt, const CatalogEntry *b, const char *bbase, const char *balt)
+{
+	planned[*n].entry = *a;
+	planned[*n].base = abase;
+	planned[*n].alternative = aalt;
+	planned[*n].partner = *n + 1;
+	planned[*n + 1].entry = *b;
+	planned[*n + 1].base = bbase;
+	planned[*n + 1].alternative = balt;
+	planned[*n + 1].partner = *n;
+	*n += 2;
+}
+
+/*
+ * plan_foreign_key: the belongs_to of a foreign key and its inverse,
+ * has_one when the foreign-key columns are unique, else has_many, named
+ * after the referencing table (<table>_<belongs_to name> when the table
+ * has several foreign keys to the same table: sender_id / receiver_id).
+ */
+static void
+plan_foreign_key(List *fks, const SchemaForeignKey *fk, PlannedRelation *planned, int *n)
+{
+	CatalogEntry bt;
+	CatalogEntry inv;
+	char	   *btname = belongs_to_name(fk);
+	char	   *qualified = psprintf("%s_%s", fk->table_name, btname);
+
+	memset(&bt, 0, sizeof(bt));
+	bt.kind = RELORM_BELONGS_TO;
+	bt.source = fk->table;
+	bt.target = fk->referenced_table;
+	bt.source_cols = fk->referencing;
+	bt.target_cols = fk->referenced;
+	memset(&inv, 0, sizeof(inv));
+	inv.kind = table_unique_index(fk->table, &fk->referencing, true, false)
+		? RELORM_HAS_ONE : RELORM_HAS_MANY;
+	inv.source = fk->referenced_table;
+	inv.target = fk->table;
+	inv.source_cols = fk->referenced;
+	inv.target_cols = fk->referencing;
+	plan_pair(planned, n, &bt, btname, NULL, &inv,
+			  count_fks_to(fks, fk) > 1 ? qualified : fk->table_name, qualified);
+}
+
+/*
+ * plan_junction: the many_to_many both ways through a junction whose
+ * foreign keys are a and b, named after the other table (for a
+ * self-referencing junction, after the far foreign key's column: friend,
+ * user), else <table>_via_<junction>.
+ */
+static void
+plan_junction(const SchemaForeignKey *a, const SchemaForeignKey *b,
+			  PlannedRelation *planned, int *n)
+{
+	CatalogEntry ab;
+	CatalogEntry ba;
+	bool		self = a->referenced_table == b->referenced_table;
+	char	   *abname = self ? belongs_to_name(b) : get_rel_name(b->referenced_table);
+	char	   *baname = self ? belongs_to_name(a) : get_rel_name(a->referenced_table);
+
+	memset(&ab, 0, sizeof(ab));
+	ab.kind = RELORM_MANY_TO_MANY;
+	ab.source = a->referenced_table;
+	ab.target = b->referenced_table;
+	ab.junction = a->table;
+	ab.source_cols = a->referenced;
+	ab.junction_source_cols = a->referencing;
+	ab.junction_target_cols = b->referencing;
+	ab.target_cols = b->referenced;
+	memset(&ba, 0, sizeof(ba));
+	ba.kind = RELORM_MANY_TO_MANY;
+	ba.source = b->referenced_table;
+	ba.target = a->referenced_table;
+	ba.junction = a->table;
+	ba.source_cols = b->referenced;
+	ba.junction_source_cols = b->referencing;
+	ba.junction_target_cols = a->referencing;
+	ba.target_cols = a->referenced;
+	plan_pair(planned, n, &ab, abname, psprintf("%s_via_%s", abname, a->table_name),
+			  &ba, baname, psprintf("%s_via_%s", baname, a->table_name));
+}
+
+/* infer_result_row: a row of relorm_relations for a relation registered. */
+static void
+infer_result_row(ReturnSetInfo *rsinfo, const CatalogEntry *e)
+{
+	const ColumnSet *sets[4] = {&e->source_cols, &e->target_cols,
+	&e->junction_source_cols, &e->junction_target_cols};
+	Oid			tables[4] = {e->source, e->target, e->junction, e->junction};
+	Datum		values[10];
+	bool		nulls[10];
+	int			a;
+
+	memset(nulls, false, sizeof(nulls));
+	values[0] = ObjectIdGetDatum(e->source);
+	values[1] = CStringGetTextDatum(e->name);
+	values[2] = CStringGetTextDatum(relation_kind_name(e->kind));
+	values[3] = ObjectIdGetDatum(e->target);
+	values[4] = ObjectIdGetDatum(e->junction);
+	nulls[4] = !OidIsValid(e->junction);
+	for (a = 0; a < 4; a++)
+	{
+		Datum		names[RELORM_MAX_KEY_COLUMNS];
+		int			i;
+
+		if (a >= 2 && !OidIsValid(e->junction))
+		{
+			nulls[5 + a] = true;
+			continue;
+		}
+		for (i = 0; i < sets[a]->ncols; i++)
+			names[i] = CStringGetTextDatum(get_attname(tables[a], sets[a]->attnums[i], false));
+		values[5 + a] = PointerGetDatum(construct_array(names, sets[a]->ncols, TEXTOID, -1,
+														false, TYPALIGN_INT));
+	}
+	values[9] = JsonbPGetDatum(e->options);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+/*
+ * relorm_infer(schema) registers the relations the foreign keys of the
+ * schema's tables imply (SPEC §2): for each foreign key a belongs_to and
+ * its inverse, for each junction a many_to_many both ways.  A relation
+ * defined so already (under any name) is left alone, which makes a second
+ * run register nothing.  Returns the relations registered.
+ */
+Datum
+relorm_infer(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			nsp;
+	List	   *fks;
+	PlannedRelation *planned;
+	int			nplanned = 0;
+	int			i;
+	ListCell   *lc;
+	bool		changed = false;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("schema must not be null")));
+	nsp = get_namespace_oid(NameStr(*PG_GETARG_NAME(0)), false);
+	prevent_read_only("relorm_infer()");
+	InitMaterializedSRF(fcinfo, 0);
+
+	fks = infer_schema_foreign_keys(nsp);
+	/* two per foreign key, and two per junction (which has two of them) */
+	planned = palloc0(sizeof(PlannedRelation) * (3 * list_length(fks) + 2));
+	foreach(lc, fks)
+		plan_foreign_key(fks, lfirst(lc), planned, &nplanned);
+
+	/* junctions: the first pair of a table's foreign keys that is its key */
+	for (i = 0; i < list_length(fks); i++)
+	{
+		SchemaForeignKey *a = list_nth(fks, i);
+		int			j;
+		int			k;
+		bool		found = false;
+
+		if (i > 0 && ((SchemaForeignKey *) list_nth(fks, i - 1))->table == a->table)
+			continue;			/* not the table's first foreign key */
+		for (j = i; !found && j < list_length(fks) &&
+			 ((SchemaForeignKey *) list_nth(fks, j))->table == a->table; j++)
+			for (k = j + 1; !found && k < list_length(fks) &&
+				 ((SchemaForeignKey *) list_nth(fks, k))->table == a->table; k++)
+				if (infer_is_junction(list_nth(fks, j), list_nth(fks, k)))
+				{
+					plan_junction(list_nth(fks, j), list_nth(fks, k), planned, &nplanned);
+					found = true;
+				}
+	}
+
+	/* names, in order, so that every run names alike */
+	for (i = 0; i < nplanned; i++)
+	{
+		char	   *existing = catalog_find_same(&planned[i].entry);
+
+		planned[i].exists = existing != NULL;
+		if (existing)
+			planned[i].entry.name = existing;
+		else
+			choose_name(planned, i);
+	}
+	for (i = 0; i < nplanned; i++)
+	{
+		PlannedRelation *p = &planned[i];
+		PlannedRelation *partner = &planned[p->partner];
+
+		if (p->exists)
+			continue;
+		check_owner(p->entry.source);
+		/* new pairs know each other as inverses */
+		p->entry.options = partner->exists ? empty_options()
+			: options_inverse_of(partner->entry.name);
+		catalog_insert(&p->entry);
+		infer_result_row(rsinfo, &p->entry);
+		changed = true;
+	}
+	if (changed)
+		catalog_changed();
+	return (Datum) 0;
+}
+
 /*
  * forget_inverse removes "inverse": name from the options of relation
  * (source, inverse) if it points back at name.
@@ -360,6 +711,7 @@ relorm_drop_relation(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("source and name must not be null")));
+	prevent_read_only("relorm_drop_relation()");
 	source = PG_GETARG_OID(0);
 	name = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	check_owner(source);
