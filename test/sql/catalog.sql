@@ -107,8 +107,9 @@ SELECT relorm_belongs_to('book', 'namesake', 'book', foreign_key => ARRAY['write
 SELECT relorm_belongs_to('book', 'by_title', 'author', foreign_key => ARRAY['title'],
                          "references" => ARRAY['id']);
 :e
--- the name is taken (42710) or is a column of the source (42701)
-SELECT relorm_belongs_to('book', 'author', 'author');
+-- the name is taken by another definition (42710) or is a column of the
+-- source (42701)
+SELECT relorm_belongs_to('book', 'author', 'author', foreign_key => ARRAY['cat_id']);
 :e
 SELECT relorm_belongs_to('book', 'title', 'author');
 :e
