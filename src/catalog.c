@@ -475,6 +475,10 @@ relation_kind_name(RelationKind kind)
 			return "has_many";
 		case RELORM_MANY_TO_MANY:
 			return "many_to_many";
+		case RELORM_HAS_MANY_THROUGH:
+			return "has_many_through";
+		case RELORM_HAS_ONE_THROUGH:
+			return "has_one_through";
 	}
 	return "?";
 }
@@ -491,6 +495,10 @@ relation_kind_from_name(const char *name)
 		return RELORM_HAS_MANY;
 	if (strcmp(name, "many_to_many") == 0)
 		return RELORM_MANY_TO_MANY;
+	if (strcmp(name, "has_many_through") == 0)
+		return RELORM_HAS_MANY_THROUGH;
+	if (strcmp(name, "has_one_through") == 0)
+		return RELORM_HAS_ONE_THROUGH;
 	elog(ERROR, "unknown relation kind \"%s\" in relorm_catalog", name);
 	return RELORM_BELONGS_TO;	/* keep compiler quiet */
 }

@@ -21,6 +21,7 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 
+#include "metadata.h"
 #include "options.h"
 
 /* option_error raises 22023 for an option's value. */
@@ -180,6 +181,17 @@ options_parse(Jsonb *jb, const OptionsTarget *target, bool validate,
 		}
 		else if (strcmp(key, "pivot") == 0)
 			parse_pivot(value, target, validate, options);
+		else if ((strcmp(key, "through") == 0 || strcmp(key, "via") == 0) &&
+				 relation_kind_is_through(target->kind))
+		{
+			/* stored by relorm_has_many_through / relorm_has_one_through */
+			if (value->type != jbvString)
+				option_error(psprintf("option \"%s\" must be a relation name", key), NULL);
+			if (key[0] == 't')
+				options->through = pnstrdup(value->val.string.val, value->val.string.len);
+			else
+				options->via = pnstrdup(value->val.string.val, value->val.string.len);
+		}
 		else if (strcmp(key, "create") == 0 || strcmp(key, "accessor") == 0 ||
 				 strcmp(key, "on_delete") == 0 || strcmp(key, "nullable") == 0)
 			ereport(ERROR,

@@ -42,6 +42,8 @@ PG_FUNCTION_INFO_V1(relorm_has_many);
 PG_FUNCTION_INFO_V1(relorm_many_to_many);
 PG_FUNCTION_INFO_V1(relorm_drop_relation);
 PG_FUNCTION_INFO_V1(relorm_infer);
+PG_FUNCTION_INFO_V1(relorm_has_many_through);
+PG_FUNCTION_INFO_V1(relorm_has_one_through);
 PG_FUNCTION_INFO_V1(relorm_sql_drop_trigger);
 PG_FUNCTION_INFO_V1(relorm_rename_trigger);
 
@@ -187,6 +189,9 @@ register_inverse(CatalogEntry *r)
 		case RELORM_MANY_TO_MANY:
 			inv.kind = RELORM_MANY_TO_MANY;
 			break;
+		case RELORM_HAS_MANY_THROUGH:
+		case RELORM_HAS_ONE_THROUGH:
+			return;				/* they take no options */
 	}
 	check_owner(inv.source);
 	check_name(inv.source, inv.name);
@@ -674,6 +679,162 @@ relorm_infer(PG_FUNCTION_ARGS)
 }
 
 /*
+ * through_options: {"through": through, "via": via}, the stored options of
+ * a through relation.
+ */
+static Jsonb *
+through_options(const char *through, const char *via)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue	v;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	v.type = jbvString;
+	v.val.string.val = "through";
+	v.val.string.len = 7;
+	pushJsonbValue(&state, WJB_KEY, &v);
+	v.val.string.val = (char *) through;
+	v.val.string.len = strlen(through);
+	pushJsonbValue(&state, WJB_VALUE, &v);
+	v.val.string.val = "via";
+	v.val.string.len = 3;
+	pushJsonbValue(&state, WJB_KEY, &v);
+	v.val.string.val = (char *) via;
+	v.val.string.len = strlen(via);
+	pushJsonbValue(&state, WJB_VALUE, &v);
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+}
+
+/* through_hop: a relation a through relation follows (not itself a through one). */
+static RelationInfo *
+through_hop(Oid source, const char *name, const char *argname)
+{
+	RelationInfo *rel = relorm_lookup_relation(source, name);
+
+	if (relation_kind_is_through(rel->kind))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("%s relation \"%s\" of table \"%s\" cannot be followed by a through relation",
+						relation_kind_name(rel->kind), name, get_rel_name(source)),
+				 errhint("Pass as %s a belongs_to, has_one, has_many or many_to_many relation.",
+						 argname)));
+	return rel;
+}
+
+/*
+ * register_through: relorm_has_many_through and relorm_has_one_through.
+ * `through` is a relation of the source, `via` a relation of its target;
+ * the far rows are via's targets.  Stored with the source columns of the
+ * first, the target columns of the second and the table between them as
+ * the catalog's junction, so that dropping any of them drops it.
+ */
+static Datum
+register_through(FunctionCallInfo fcinfo, RelationKind kind)
+{
+	CatalogEntry r;
+	char	   *through;
+	char	   *via;
+	RelationInfo *first;
+	RelationInfo *second;
+	int			i;
+
+	prevent_read_only(psprintf("relorm_%s()", relation_kind_name(kind)));
+	for (i = 0; i < 4; i++)
+		if (PG_ARGISNULL(i))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not be null",
+							i == 0 ? "source" : i == 1 ? "name" : i == 2 ? "through" : "via")));
+	memset(&r, 0, sizeof(r));
+	r.kind = kind;
+	r.source = PG_GETARG_OID(0);
+	r.name = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	through = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	via = text_to_cstring(PG_GETARG_TEXT_PP(3));
+	check_table(r.source);
+	check_owner(r.source);
+	check_name(r.source, r.name);
+
+	first = through_hop(r.source, through, "through");
+	second = through_hop(first->target.relid, via, "via");
+	if (kind == RELORM_HAS_ONE_THROUGH &&
+		(relation_kind_is_to_many(first->kind) || relation_kind_is_to_many(second->kind)))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("has_one_through relation \"%s\" would follow the to-many relation \"%s\"",
+						r.name, relation_kind_is_to_many(first->kind) ? through : via),
+				 errdetail("A has_one_through relation follows two to-one relations (belongs_to, has_one)."),
+				 errhint("Use relorm_has_many_through.")));
+
+	r.target = second->target.relid;
+	r.junction = first->target.relid;
+	r.source_cols = first->source_cols;
+	r.target_cols = second->target_cols;
+	r.options = through_options(through, via);
+	(void) store_relation(&r);
+	PG_RETURN_VOID();
+}
+
+/*
+ * relorm_has_many_through registers a read-only relation to the rows two
+ * relations in a row reach (an author's reviews through books), each once.
+ */
+Datum
+relorm_has_many_through(PG_FUNCTION_ARGS)
+{
+	return register_through(fcinfo, RELORM_HAS_MANY_THROUGH);
+}
+
+/*
+ * relorm_has_one_through registers a read-only relation to the row two
+ * to-one relations in a row reach (a book's author's profile).
+ */
+Datum
+relorm_has_one_through(PG_FUNCTION_ARGS)
+{
+	return register_through(fcinfo, RELORM_HAS_ONE_THROUGH);
+}
+
+/*
+ * through_users: the through relations (CatalogRow *) that follow relation
+ * (source, name): as their first relation (same source) or as their
+ * second (source = the table between).
+ */
+static List *
+through_users(Oid source, const char *name)
+{
+	List	   *users = NIL;
+	ListCell   *lc;
+
+	foreach(lc, catalog_rows())
+	{
+		CatalogRow *row = lfirst(lc);
+		RelationKind kind = relation_kind_from_name(TextDatumGetCString(row->values[Anum_catalog_kind - 1]));
+		Jsonb	   *options;
+		JsonbValue *through;
+		JsonbValue *via;
+
+		if (!relation_kind_is_through(kind))
+			continue;
+		options = DatumGetJsonbP(row->values[Anum_catalog_options - 1]);
+		through = getKeyJsonValueFromContainer(&options->root, "through", 7, NULL);
+		via = getKeyJsonValueFromContainer(&options->root, "via", 3, NULL);
+		if (through == NULL || via == NULL || through->type != jbvString ||
+			via->type != jbvString)
+			continue;
+		if ((DatumGetObjectId(row->values[Anum_catalog_source - 1]) == source &&
+			 strlen(name) == through->val.string.len &&
+			 strncmp(name, through->val.string.val, through->val.string.len) == 0) ||
+			(!row->nulls[Anum_catalog_junction - 1] &&
+			 DatumGetObjectId(row->values[Anum_catalog_junction - 1]) == source &&
+			 strlen(name) == via->val.string.len &&
+			 strncmp(name, via->val.string.val, via->val.string.len) == 0))
+			users = lappend(users, row);
+	}
+	return users;
+}
+
+/*
  * forget_inverse removes "inverse": name from the options of relation
  * (source, inverse) if it points back at name.
  */
@@ -719,6 +880,19 @@ relorm_drop_relation(PG_FUNCTION_ARGS)
 	row = catalog_read(source, name);
 	if (row == NULL)
 		relorm_relation_not_found(source, name);
+	if (through_users(source, name) != NIL)
+	{
+		CatalogRow *user = linitial(through_users(source, name));
+
+		ereport(ERROR,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("cannot drop relation \"%s\" of table \"%s\" because %s relation \"%s\" of table \"%s\" uses it",
+						name, get_rel_name(source),
+						TextDatumGetCString(user->values[Anum_catalog_kind - 1]),
+						TextDatumGetCString(user->values[Anum_catalog_name - 1]),
+						get_rel_name(DatumGetObjectId(user->values[Anum_catalog_source - 1]))),
+				 errhint("Drop the through relation first.")));
+	}
 	inverse = options_inverse(DatumGetJsonbP(row->values[Anum_catalog_options - 1]));
 	if (inverse != NULL)
 		forget_inverse(DatumGetObjectId(row->values[Anum_catalog_target - 1]), inverse, name);
@@ -763,6 +937,47 @@ dropped_match(DroppedObject *dropped, int n, Oid relid, Datum columns, bool isnu
 		}
 	}
 	return NULL;
+}
+
+/*
+ * forget_orphan_through_relations removes, with a NOTICE each, the through
+ * relations one of whose relations the sql_drop trigger removed.
+ */
+static void
+forget_orphan_through_relations(void)
+{
+	ListCell   *lc;
+	bool		changed = false;
+
+	foreach(lc, catalog_rows())
+	{
+		CatalogRow *row = lfirst(lc);
+		Datum	   *values = row->values;
+		RelationOptions options;
+		OptionsTarget target;
+		char	   *missing;
+
+		memset(&target, 0, sizeof(target));
+		target.kind = relation_kind_from_name(TextDatumGetCString(values[Anum_catalog_kind - 1]));
+		if (!relation_kind_is_through(target.kind) || row->nulls[Anum_catalog_junction - 1])
+			continue;
+		options_parse(DatumGetJsonbP(values[Anum_catalog_options - 1]), &target, false, &options);
+		if (options.through == NULL || options.via == NULL)
+			continue;
+		missing = catalog_read(DatumGetObjectId(values[Anum_catalog_source - 1]),
+							   options.through) == NULL ? options.through
+			: catalog_read(DatumGetObjectId(values[Anum_catalog_junction - 1]),
+						   options.via) == NULL ? options.via : NULL;
+		if (missing == NULL)
+			continue;
+		ereport(NOTICE,
+				(errmsg("dropping relorm relation \"%s\" because relation \"%s\" it follows was dropped",
+						TextDatumGetCString(values[Anum_catalog_name - 1]), missing)));
+		catalog_delete(row);
+		changed = true;
+	}
+	if (changed)
+		catalog_changed();
 }
 
 /*
@@ -838,7 +1053,10 @@ relorm_sql_drop_trigger(PG_FUNCTION_ARGS)
 		changed = true;
 	}
 	if (changed)
+	{
 		catalog_changed();
+		forget_orphan_through_relations();
+	}
 	PG_RETURN_NULL();
 }
 

@@ -43,7 +43,9 @@ typedef enum RelationKind
 	RELORM_BELONGS_TO,			/* foreign key on the source */
 	RELORM_HAS_ONE,			/* foreign key on the target, one row */
 	RELORM_HAS_MANY,			/* foreign key on the target, many rows */
-	RELORM_MANY_TO_MANY		/* junction table between the two */
+	RELORM_MANY_TO_MANY,		/* junction table between the two */
+	RELORM_HAS_MANY_THROUGH,	/* two relations in a row, read-only */
+	RELORM_HAS_ONE_THROUGH		/* two to-one relations in a row, read-only */
 } RelationKind;
 
 /*
@@ -84,6 +86,8 @@ typedef struct RelationOptions
 	Jsonb	   *order;			/* default order of a to-many relation, or
 								 * NULL */
 	List	   *pivot;			/* junction column names (char *) */
+	char	   *through;		/* through relations: the source's relation */
+	char	   *via;			/* ... and the relation of its target */
 } RelationOptions;
 
 /* the most pivot columns a junction may expose */
@@ -137,6 +141,13 @@ typedef struct RelationInfo
 	 * statements remember the one they were built for (exec.c).
 	 */
 	uint64		version;
+
+	/*
+	 * has_many_through / has_one_through: the two relations followed, built
+	 * with this one (their memory contexts are children of its own).
+	 */
+	struct RelationInfo *through;
+	struct RelationInfo *via;
 } RelationInfo;
 
 /* relorm.c: the call bracket, done once for every SQL-callable function */
