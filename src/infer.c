@@ -466,3 +466,44 @@ infer_is_junction(const SchemaForeignKey *a, const SchemaForeignKey *b)
 			return false;
 	return table_unique_index(a->table, &pair, true, false);
 }
+
+/*
+ * infer_referenced_key: the columns a created foreign key references: the
+ * given names, else the primary key of ref_table (42P10 when it has none).
+ */
+void
+infer_referenced_key(Oid ref_table, ArrayType *given_ref, ColumnSet *refcols)
+{
+	memset(refcols, 0, sizeof(ColumnSet));
+	if (given_ref)
+		columns_by_name(refcols, ref_table, given_ref, "references");
+	else if (!table_primary_key(ref_table, refcols))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+				 errmsg("table \"%s\" has no primary key to reference",
+						get_rel_name(ref_table)),
+				 errhint("Pass \"references\" => ARRAY['column', ...].")));
+	else
+		check_unique(ref_table, refcols);
+}
+
+/*
+ * infer_has_foreign_key: has fk_table a foreign key whose columns are
+ * exactly fkcols, referencing refcols of ref_table?
+ */
+bool
+infer_has_foreign_key(Oid fk_table, const ColumnSet *fkcols, Oid ref_table,
+					  const ColumnSet *refcols)
+{
+	ListCell   *lc;
+
+	foreach(lc, foreign_keys(fk_table, ref_table))
+	{
+		ForeignKey *fk = lfirst(lc);
+
+		if (columnset_equal(&fk->referencing, fkcols) &&
+			columnset_equal(&fk->referenced, refcols))
+			return true;
+	}
+	return false;
+}

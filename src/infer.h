@@ -28,6 +28,9 @@ typedef struct SchemaForeignKey
 } SchemaForeignKey;
 
 extern List *infer_schema_foreign_keys(Oid nsp);
+extern void infer_referenced_key(Oid ref_table, ArrayType *given_ref, ColumnSet *refcols);
+extern bool infer_has_foreign_key(Oid fk_table, const ColumnSet *fkcols, Oid ref_table,
+								  const ColumnSet *refcols);
 extern bool infer_is_junction(const SchemaForeignKey *a, const SchemaForeignKey *b);
 extern Oid	infer_junction(Oid source, Oid target, const char *name);
 

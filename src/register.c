@@ -21,6 +21,8 @@
 #include "commands/event_trigger.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "nodes/value.h"
+#include "parser/parse_func.h"
 #include "tcop/utility.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -29,6 +31,7 @@
 
 #include "catalog.h"
 #include "deparse.h"
+#include "deparse_ddl.h"
 #include "deparse_query.h"
 #include "exec.h"
 #include "fnargs.h"
@@ -44,6 +47,9 @@ PG_FUNCTION_INFO_V1(relorm_drop_relation);
 PG_FUNCTION_INFO_V1(relorm_infer);
 PG_FUNCTION_INFO_V1(relorm_has_many_through);
 PG_FUNCTION_INFO_V1(relorm_has_one_through);
+
+static RelationOptions parse_options(RelationKind kind, Jsonb *jb);
+static void create_accessor(const CatalogEntry *r);
 PG_FUNCTION_INFO_V1(relorm_sql_drop_trigger);
 PG_FUNCTION_INFO_V1(relorm_rename_trigger);
 
@@ -272,8 +278,169 @@ finish_registration(CatalogEntry *r, Jsonb *options)
 	validate_options(r);
 	if (options_inverse(options) != NULL)
 		check_owner(r->target);
-	(void) store_relation(r);
+	if (store_relation(r) && parse_options(r->kind, options).accessor)
+		create_accessor(r);
 	register_inverse(r);
+}
+
+/* parse_options: a registration's options, checked (options.c). */
+static RelationOptions
+parse_options(RelationKind kind, Jsonb *jb)
+{
+	OptionsTarget target;
+	RelationOptions options;
+
+	memset(&target, 0, sizeof(target));
+	target.kind = kind;
+	options_parse(jb, &target, false, &options);
+	return options;
+}
+
+/* single_column_key: "create" makes single-column keys (0A000 otherwise). */
+static void
+single_column_key(const ColumnSet *cols, Oid relid)
+{
+	if (cols->ncols != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("option \"create\" cannot create a foreign key to the %d-column key of table \"%s\"",
+						cols->ncols, get_rel_name(relid)),
+				 errhint("Create the columns and the foreign key, then register the relation without \"create\".")));
+}
+
+/*
+ * create_foreign_key: the "create" option of belongs_to, has_one and
+ * has_many (SPEC §2): on fk_table, the column (typed like the referenced
+ * column, NOT NULL with "nullable": false) if missing, the foreign key
+ * (ON DELETE as "on_delete" says) if missing, and for a created column an
+ * index (UNIQUE for has_one).  An existing column only gets the
+ * constraint.  Runs in the caller's transaction: an error in any step
+ * (a NOT NULL column on a table with rows, a lacking privilege) leaves
+ * nothing created.
+ */
+static void
+create_foreign_key(Oid fk_table, ArrayType *given_fk, const char *naming, Oid ref_table,
+				   ArrayType *given_ref, const RelationOptions *options, bool unique)
+{
+	ColumnSet	refcols;
+	ColumnSet	fkcols;
+	char	   *column = (char *) naming;
+	bool		created;
+
+	infer_referenced_key(ref_table, given_ref, &refcols);
+	single_column_key(&refcols, ref_table);
+	if (given_fk != NULL)
+	{
+		Datum	   *elems;
+		bool	   *nulls;
+		int			n;
+
+		deconstruct_array(given_fk, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+		if (n != 1 || nulls[0])
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("option \"create\" creates a single foreign-key column"),
+					 errhint("Pass foreign_key => ARRAY['column'].")));
+		column = TextDatumGetCString(elems[0]);
+	}
+	created = get_attnum(fk_table, column) == InvalidAttrNumber;
+	if (created)
+		exec_ddl(deparse_ddl_add_column(fk_table, column, refcols.types[0], refcols.typmods[0],
+										refcols.collations[0], options->not_null));
+	memset(&fkcols, 0, sizeof(fkcols));
+	fkcols.ncols = 1;
+	fkcols.attnums[0] = get_attnum(fk_table, column);
+	columnset_fill(&fkcols, fk_table);
+	if (!infer_has_foreign_key(fk_table, &fkcols, ref_table, &refcols))
+		exec_ddl(deparse_ddl_add_foreign_key(fk_table, column, ref_table, refcols.names[0],
+											 options->on_delete));
+	if (created)
+		exec_ddl(unique ? deparse_ddl_add_unique(fk_table, column)
+				 : deparse_ddl_create_index(fk_table, column));
+}
+
+/*
+ * create_junction: the "create" option of many_to_many: the junction
+ * named "junction_name" or <source>_<name> in the source's schema, used
+ * as it is if it exists, else created as the seed's question_categories:
+ * <source>_id and <target>_id (<name>_id when the two would be the same),
+ * typed like the keys they reference, a primary key over both, both
+ * foreign keys ON DELETE CASCADE (or "on_delete"), an index on the second.
+ */
+static Oid
+create_junction(const CatalogEntry *r, const RelationOptions *options)
+{
+	Oid			nsp = get_rel_namespace(r->source);
+	char	   *name = options->junction_name ? options->junction_name
+		: psprintf("%s_%s", get_rel_name(r->source), r->name);
+	Oid			junction = get_relname_relid(name, nsp);
+	ColumnSet	source_key;
+	ColumnSet	target_key;
+	char	   *source_column;
+	char	   *target_column;
+
+	if (OidIsValid(junction))
+		return junction;
+	infer_referenced_key(r->source, NULL, &source_key);
+	infer_referenced_key(r->target, NULL, &target_key);
+	single_column_key(&source_key, r->source);
+	single_column_key(&target_key, r->target);
+	source_column = psprintf("%s_id", get_rel_name(r->source));
+	target_column = psprintf("%s_id", get_rel_name(r->target));
+	if (strcmp(source_column, target_column) == 0)
+		target_column = psprintf("%s_id", r->name);
+	exec_ddl(deparse_ddl_create_junction(nsp, name, source_column, r->source, &source_key,
+										 target_column, r->target, &target_key,
+										 options->on_delete));
+	return get_relname_relid(name, nsp);
+}
+
+/* relorm_schema: the schema relorm is installed in (accessors call it). */
+static char *
+relorm_schema(void)
+{
+	return get_namespace_name(get_rel_namespace(relorm_catalog_relid(false)));
+}
+
+/*
+ * create_accessor: the "accessor" option: <relation>(<source table>) in
+ * the source's schema (deparse_ddl.c shows it).  A function of that
+ * signature is 42723.
+ */
+static void
+create_accessor(const CatalogEntry *r)
+{
+	Oid			nsp = get_rel_namespace(r->source);
+	Oid			argtype = get_rel_type_id(r->source);
+
+	if (OidIsValid(LookupFuncName(list_make2(makeString(get_namespace_name(nsp)),
+											 makeString(r->name)),
+								  1, &argtype, true)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_FUNCTION),
+				 errmsg("function %s(%s) already exists",
+						quote_qualified_identifier(get_namespace_name(nsp), r->name),
+						format_type_be(argtype)),
+				 errdetail("Option \"accessor\" creates a function named after the relation."),
+				 errhint("Drop the function, or register the relation without \"accessor\".")));
+	exec_ddl(deparse_ddl_create_accessor(nsp, r->name, r->source, r->name,
+										 relation_kind_is_to_many(r->kind), relorm_schema()));
+}
+
+/* drop_accessor drops the accessor of a relation, if it has one. */
+static void
+drop_accessor(const CatalogRow *row)
+{
+	Oid			source = DatumGetObjectId(row->values[Anum_catalog_source - 1]);
+	RelationOptions options;
+
+	options = parse_options(relation_kind_from_name(TextDatumGetCString(row->values[Anum_catalog_kind - 1])),
+							DatumGetJsonbP(row->values[Anum_catalog_options - 1]));
+	if (!options.accessor || get_rel_name(source) == NULL)
+		return;
+	exec_ddl(deparse_ddl_drop_accessor(get_rel_namespace(source),
+									   TextDatumGetCString(row->values[Anum_catalog_name - 1]),
+									   source));
 }
 
 /*
@@ -284,8 +451,17 @@ static Datum
 register_direct(FunctionCallInfo fcinfo, RelationKind kind)
 {
 	CatalogEntry r;
+	RelationOptions options;
 
 	start_registration(fcinfo, &r, kind);
+	options = parse_options(kind, arg_options(fcinfo, 5));
+	if (options.create && kind == RELORM_BELONGS_TO)
+		create_foreign_key(r.source, arg_array(fcinfo, 3), psprintf("%s_id", r.name),
+						   r.target, arg_array(fcinfo, 4), &options, false);
+	else if (options.create)
+		create_foreign_key(r.target, arg_array(fcinfo, 3),
+						   psprintf("%s_id", get_rel_name(r.source)), r.source,
+						   arg_array(fcinfo, 4), &options, kind == RELORM_HAS_ONE);
 	if (kind == RELORM_BELONGS_TO)
 	{
 		infer_foreign_key(r.source, r.target, arg_array(fcinfo, 3),
@@ -342,10 +518,15 @@ Datum
 relorm_many_to_many(PG_FUNCTION_ARGS)
 {
 	CatalogEntry r;
+	RelationOptions options;
 
 	start_registration(fcinfo, &r, RELORM_MANY_TO_MANY);
-	r.junction = PG_ARGISNULL(3) ? infer_junction(r.source, r.target, r.name)
-		: PG_GETARG_OID(3);
+	options = parse_options(RELORM_MANY_TO_MANY, arg_options(fcinfo, 6));
+	if (PG_ARGISNULL(3))
+		r.junction = options.create ? create_junction(&r, &options)
+			: infer_junction(r.source, r.target, r.name);
+	else
+		r.junction = PG_GETARG_OID(3);
 	check_table(r.junction);
 	if (r.junction == r.source || r.junction == r.target)
 		ereport(ERROR,
@@ -896,6 +1077,7 @@ relorm_drop_relation(PG_FUNCTION_ARGS)
 	inverse = options_inverse(DatumGetJsonbP(row->values[Anum_catalog_options - 1]));
 	if (inverse != NULL)
 		forget_inverse(DatumGetObjectId(row->values[Anum_catalog_target - 1]), inverse, name);
+	drop_accessor(row);
 	catalog_delete(row);
 	catalog_changed();
 	PG_RETURN_VOID();
@@ -1049,6 +1231,7 @@ relorm_sql_drop_trigger(PG_FUNCTION_ARGS)
 				(errmsg("dropping relorm relation \"%s\" because %s %s was dropped",
 						TextDatumGetCString(values[Anum_catalog_name - 1]),
 						match->attnum ? "column" : "table", match->identity)));
+		drop_accessor(crow);
 		catalog_delete(crow);
 		changed = true;
 	}

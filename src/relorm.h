@@ -75,6 +75,16 @@ typedef struct TableInfo
 								 * catalog.c; ncols == 0 when there is none */
 } TableInfo;
 
+/* The "on_delete" option: the action of a created foreign key. */
+typedef enum RelationOnDelete
+{
+	RELORM_ON_DELETE_DEFAULT,	/* not given */
+	RELORM_ON_DELETE_RESTRICT,
+	RELORM_ON_DELETE_CASCADE,
+	RELORM_ON_DELETE_SET_NULL,
+	RELORM_ON_DELETE_NO_ACTION
+} RelationOnDelete;
+
 /* Options of a relation (SPEC §2), validated when it is registered. */
 typedef struct RelationOptions
 {
@@ -88,6 +98,11 @@ typedef struct RelationOptions
 	List	   *pivot;			/* junction column names (char *) */
 	char	   *through;		/* through relations: the source's relation */
 	char	   *via;			/* ... and the relation of its target */
+	bool		create;			/* create the FK column or junction */
+	RelationOnDelete on_delete; /* ... its foreign keys' ON DELETE */
+	bool		not_null;		/* ... "nullable": false */
+	char	   *junction_name;	/* ... the junction's name (many_to_many) */
+	bool		accessor;		/* a function <relation>(<source>) */
 } RelationOptions;
 
 /* the most pivot columns a junction may expose */
