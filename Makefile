@@ -26,7 +26,8 @@ PGFILEDESC  = "relorm - relations between tables as first-class SQL"
 # (one line per area, so that work on different areas does not collide)
 REGRESS_CORE       = catalog keys link_ops renames security plans collation \
                      query_filters query_errors upgrade
-REGRESS_REGISTER   = register_ddl register_infer register_keys register_through
+REGRESS_REGISTER   = register_ddl register_infer register_keys register_through \
+                     register_create
 REGRESS_READS      =
 REGRESS_WRITES     =
 REGRESS_HARDENING  =
