@@ -148,7 +148,7 @@ SELECT relorm_has_many('author', 'b2', 'book', options => '{"cascade": ["explode
 :e
 SELECT relorm_has_many('author', 'b2', 'book', options => '{"colour": "red"}');
 :e
-SELECT relorm_has_many('author', 'b2', 'book', options => '{"create": true}');
+SELECT relorm_has_many('author', 'b2', 'book', options => '{"create": 1}');
 :e
 SELECT relorm_has_many('author', 'b2', 'book', options => '[]');
 :e
