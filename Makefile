@@ -41,7 +41,7 @@ REGRESS_PGSS = pivot_ops query_select
 PGSS_OPTS    = --outputdir=output_pgss --load-extension=pg_stat_statements
 # isolation specs (test/isolation/specs/NAME.spec), run after REGRESS
 ISOLATION_CORE      = metadata_invalidation pivot_races register_race
-ISOLATION_REGISTER  =
+ISOLATION_REGISTER  = register_concurrent
 ISOLATION_READS     =
 ISOLATION_WRITES    =
 ISOLATION_HARDENING =

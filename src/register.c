@@ -23,6 +23,7 @@
 #include "miscadmin.h"
 #include "nodes/value.h"
 #include "parser/parse_func.h"
+#include "storage/lmgr.h"
 #include "tcop/utility.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -119,6 +120,20 @@ check_name(Oid source, const char *name)
 }
 
 /*
+ * lock_source serializes registrations and drops of a table's relations
+ * (ShareUpdateExclusiveLock conflicts with itself, not with reads or
+ * writes of the table): a registration waits for another one of the same
+ * table to end, then reads the catalog as it committed, so that the same
+ * definition registered by two sessions at once is a no-op for the second
+ * rather than an error.
+ */
+static void
+lock_source(Oid relid)
+{
+	LockRelationOid(relid, ShareUpdateExclusiveLock);
+}
+
+/*
  * prevent_read_only: registering and dropping relations is DDL, refused
  * (25006) on a standby and in a read-only transaction.
  */
@@ -200,6 +215,7 @@ register_inverse(CatalogEntry *r)
 			return;				/* they take no options */
 	}
 	check_owner(inv.source);
+	lock_source(inv.source);
 	check_name(inv.source, inv.name);
 	(void) store_relation(&inv);
 }
@@ -248,6 +264,7 @@ start_registration(FunctionCallInfo fcinfo, CatalogEntry *r, RelationKind kind)
 	check_table(r->source);
 	check_table(r->target);
 	check_owner(r->source);
+	lock_source(r->source);
 	check_name(r->source, r->name);
 }
 
@@ -831,7 +848,10 @@ relorm_infer(PG_FUNCTION_ARGS)
 	/* names, in order, so that every run names alike */
 	for (i = 0; i < nplanned; i++)
 	{
-		char	   *existing = catalog_find_same(&planned[i].entry);
+		char	   *existing;
+
+		lock_source(planned[i].entry.source);
+		existing = catalog_find_same(&planned[i].entry);
 
 		planned[i].exists = existing != NULL;
 		if (existing)
@@ -934,6 +954,7 @@ register_through(FunctionCallInfo fcinfo, RelationKind kind)
 	via = text_to_cstring(PG_GETARG_TEXT_PP(3));
 	check_table(r.source);
 	check_owner(r.source);
+	lock_source(r.source);
 	check_name(r.source, r.name);
 
 	first = through_hop(r.source, through, "through");
@@ -1057,6 +1078,7 @@ relorm_drop_relation(PG_FUNCTION_ARGS)
 	source = PG_GETARG_OID(0);
 	name = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	check_owner(source);
+	lock_source(source);
 
 	row = catalog_read(source, name);
 	if (row == NULL)
