@@ -15,6 +15,11 @@
  *	referenced table's primary key.  A junction is the one table with
  *	foreign keys to both sides, else the table <source>_<name>.
  *
+ * For relorm_infer (register.c names and registers): the foreign keys of
+ * a schema's tables, in a fixed order, and which tables are junctions (a
+ * primary key, or else a unique constraint over NOT NULL columns, that is
+ * exactly the columns of two of the table's foreign keys).
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"

@@ -3,13 +3,20 @@
  * register.c
  *	  Registering and dropping relations (SPEC §2): relorm_belongs_to,
  *	  relorm_has_one, relorm_has_many, relorm_many_to_many,
- *	  relorm_drop_relation, and the sql_drop event trigger that forgets the
- *	  relations of dropped tables and columns.
+ *	  relorm_has_many_through, relorm_has_one_through, relorm_infer,
+ *	  relorm_drop_relation, the options that create things (create,
+ *	  accessor), and the event triggers that forget the relations of
+ *	  dropped tables and columns and follow renamed columns.
  *
- * Omitted columns are inferred by infer.c; the row is stored by catalog.c.
+ * Omitted columns are inferred by infer.c; the row is stored by catalog.c;
+ * the DDL of "create" and "accessor" is printed by deparse_ddl.c and run
+ * by exec.c.
  *
- * Only the owner of the source table (and of the target, for an inverse
- * relation) may register or drop.
+ * Registering is DDL: refused in a read-only transaction and on a standby
+ * (25006); the same definition again is a no-op, another one 42710;
+ * registrations of one table are serialized by a lock on it.  Only the
+ * owner of the source table (and of the target, for an inverse relation)
+ * may register or drop.
  *
  *-------------------------------------------------------------------------
  */

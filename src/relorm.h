@@ -16,6 +16,7 @@
  *	3 parse_query.c	a query's jsonb to a tree of nodes, names resolved
  *	4 deparse.c		the one SQL builder: SqlBuf, names, operators, params
  *	  deparse_link.c, deparse_query.c: the statements, from metadata/nodes
+ *	  deparse_ddl.c: the DDL of the create and accessor options
  *	5 exec.c		SPI and the plan caches; results.c: result rows, outcomes
  *	6 fnargs.c		arguments shared by the SQL-callable families:
  *	  link_ops.c, pivot_ops.c, read_ops.c, register.c
