@@ -95,6 +95,13 @@ INSERT INTO photo (url, user_id) VALUES ('me2.jpg', 1);
 SELECT u.name, u.pictures FROM "user" u ORDER BY u.id;
 SELECT ph.url, ph.owner FROM photo ph ORDER BY ph.id;
 SELECT c.name, c.questions_of FROM category c ORDER BY c.id;
+-- over many rows: 300 users, each with its photos
+INSERT INTO "user" (name) SELECT 'u' || g FROM generate_series(1, 300) g;
+INSERT INTO photo (url, user_id) SELECT 'p' || u.id || '-' || k || '.jpg', u.id
+  FROM "user" u, generate_series(1, 3) k WHERE u.name LIKE 'u%';
+SELECT count(*) AS users, sum(json_array_length(u.pictures)) AS pictures,
+       count(*) FILTER (WHERE json_array_length(u.pictures) = 3) AS with_three
+  FROM "user" u WHERE u.name LIKE 'u%';
 -- one call per row: the accessor is a function, so the plan calls it for
 -- each row (relorm_select loads a relation for many rows in one statement)
 SET compute_query_id = off;

@@ -32,6 +32,14 @@ SELECT relorm_attach('users', 'posts', u, p) FROM users u, posts p
  WHERE u.id = 2 AND p.id = 10;
 SELECT * FROM user_posts ORDER BY 1, 2;
 
+-- The issue's case: the owner by its id (the junction references
+-- users.id), the targets by uuid (before 0.2.0: 22P02 reading a uuid as id)
+CREATE TABLE post_likes (user_id int REFERENCES users, post_uuid text REFERENCES posts (uuid),
+                         PRIMARY KEY (user_id, post_uuid));
+SELECT relorm_many_to_many('users', 'liked', 'posts', junction => 'post_likes');
+SELECT relorm_sync('users', 'liked', 1, ARRAY['post-uuid-20']);
+SELECT relorm_relation_ids('users', 'liked', 1);
+
 -- TypeORM's relation id: a belongs_to with references => '{name}' returns
 -- the name, the value the foreign key holds, and takes it as target.
 SELECT relorm_belongs_to('posts', 'author', 'users', foreign_key => ARRAY['author_name'],
