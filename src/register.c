@@ -27,6 +27,7 @@
 #include "catalog/pg_class.h"
 #include "commands/event_trigger.h"
 #include "funcapi.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/value.h"
 #include "parser/parse_func.h"
@@ -630,12 +631,14 @@ name_taken(Oid source, const char *name, PlannedRelation *planned, int nplanned)
 
 /*
  * choose_name names planned relation i: the first of base, alternative,
- * base_2, base_3, ... not taken.
+ * base_2, base_3, ... not taken (base cut so that the suffix fits in an
+ * identifier).
  */
 static void
 choose_name(PlannedRelation *planned, int i)
 {
 	PlannedRelation *p = &planned[i];
+	const char *base;
 	int			n;
 
 	if (!name_taken(p->entry.source, p->base, planned, i))
@@ -648,9 +651,10 @@ choose_name(PlannedRelation *planned, int i)
 		p->entry.name = pstrdup(p->alternative);
 		return;
 	}
+	base = pnstrdup(p->base, pg_mbcliplen(p->base, strlen(p->base), NAMEDATALEN - 12));
 	for (n = 2;; n++)
 	{
-		char	   *name = psprintf("%s_%d", p->base, n);
+		char	   *name = psprintf("%s_%d", base, n);
 
 		if (!name_taken(p->entry.source, name, planned, i))
 		{

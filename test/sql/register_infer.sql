@@ -72,6 +72,17 @@ SELECT relorm_select('category', '{"select": ["title", {"parent": {"select": ["t
 SELECT * FROM post_category;
 SELECT relorm_load_many('shipment', 'parcel', '{"region": 7, "id": 1}'::jsonb);
 
+-- Names past an identifier's length: cut, then numbered.
+CREATE SCHEMA lng;
+CREATE TABLE lng.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa (id int PRIMARY KEY);
+CREATE TABLE lng.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb (id int PRIMARY KEY,
+  xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_id int
+    REFERENCES lng.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,
+  yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy_id int
+    REFERENCES lng.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa);
+SELECT length(source::text) AS source_length, name, kind
+  FROM relorm_infer('lng') ORDER BY source::text, name;
+
 -- An unknown schema is 3F000.
 SELECT * FROM relorm_infer('no_such_schema');
 :e
@@ -190,5 +201,5 @@ SELECT relorm_select('users', '{"select": ["name", {"posts": {"select": ["title"
 
 RESET search_path;
 SET client_min_messages = warning;
-DROP SCHEMA inf, prisma, typeorm, rails CASCADE;
+DROP SCHEMA inf, lng, prisma, typeorm, rails CASCADE;
 RESET client_min_messages;
