@@ -26,7 +26,8 @@ PGFILEDESC  = "relorm - relations between tables as first-class SQL"
 # (one line per area, so that work on different areas does not collide)
 REGRESS_CORE       = catalog keys link_ops renames security plans collation \
                      query_filters query_errors upgrade
-REGRESS_REGISTER   =
+REGRESS_REGISTER   = register_ddl register_infer register_keys register_through \
+                     register_create
 REGRESS_READS      = read_pivot read_order read_pages
 REGRESS_WRITES     =
 REGRESS_HARDENING  =
@@ -40,7 +41,7 @@ REGRESS_PGSS = pivot_ops query_select
 PGSS_OPTS    = --outputdir=output_pgss --load-extension=pg_stat_statements
 # isolation specs (test/isolation/specs/NAME.spec), run after REGRESS
 ISOLATION_CORE      = metadata_invalidation pivot_races register_race
-ISOLATION_REGISTER  =
+ISOLATION_REGISTER  = register_concurrent
 ISOLATION_READS     = read_keyset
 ISOLATION_WRITES    =
 ISOLATION_HARDENING =

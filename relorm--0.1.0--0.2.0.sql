@@ -86,6 +86,39 @@ COMMENT ON FUNCTION @extschema@.relorm_rename_trigger() IS
 -- Section: registration (SPEC §2)
 -- ---------------------------------------------------------------------
 
+-- relorm_infer: the relations a schema's foreign keys and junctions imply.
+CREATE FUNCTION @extschema@.relorm_infer(schema pg_catalog.name DEFAULT 'public')
+RETURNS SETOF @extschema@.relorm_relations AS 'MODULE_PATHNAME', 'relorm_infer'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+COMMENT ON FUNCTION @extschema@.relorm_infer(pg_catalog.name) IS
+    'relorm_infer(schema): register, for every foreign key of the schema''s tables, a belongs_to and its inverse has_many (has_one), and for every junction a many_to_many both ways; idempotent; returns the relations registered. Example: SELECT name, kind FROM relorm_infer(''public'').';
+
+-- Through relations (kinds has_many_through, has_one_through): the
+-- catalog's kind check admits them.  The catalog is a configuration table
+-- of the extension: pg_dump dumps its rows, not its constraints, so a
+-- restore gets this check from the script.
+ALTER TABLE @extschema@.relorm_catalog DROP CONSTRAINT relorm_catalog_kind_check;
+ALTER TABLE @extschema@.relorm_catalog ADD CONSTRAINT relorm_catalog_kind_check
+    CHECK (kind OPERATOR(pg_catalog.=) ANY
+        (ARRAY['belongs_to', 'has_one', 'has_many', 'many_to_many',
+               'has_many_through', 'has_one_through']::pg_catalog.text[]));
+
+CREATE FUNCTION @extschema@.relorm_has_many_through(
+    source pg_catalog.regclass, name pg_catalog.text, through pg_catalog.text,
+    via pg_catalog.text)
+RETURNS void AS 'MODULE_PATHNAME', 'relorm_has_many_through'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+COMMENT ON FUNCTION @extschema@.relorm_has_many_through(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
+    'relorm_has_many_through(source, name, through, via): register a read-only relation to the rows reached by the source''s relation through and then its target''s relation via, each once. Example: SELECT relorm_has_many_through(''author'', ''reviews'', ''books'', ''reviews'').';
+
+CREATE FUNCTION @extschema@.relorm_has_one_through(
+    source pg_catalog.regclass, name pg_catalog.text, through pg_catalog.text,
+    via pg_catalog.text)
+RETURNS void AS 'MODULE_PATHNAME', 'relorm_has_one_through'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+COMMENT ON FUNCTION @extschema@.relorm_has_one_through(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
+    'relorm_has_one_through(source, name, through, via): register a read-only relation to the row two to-one relations in a row reach. Example: SELECT relorm_has_one_through(''book'', ''author_profile'', ''author'', ''profile'').';
+
 -- (end of section: registration)
 
 

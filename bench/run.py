@@ -793,9 +793,13 @@ def value_of(sc, res):
 
 
 def ratio_of(sc, rel, other):
-    """relorm relative to other: TPS ratio (higher is better) or cost ratio."""
-    if sc.metric == "tps":
-        return rel / other
+    """relorm relative to other: TPS ratio (higher is better) or cost ratio.
+
+    A measurement of 0 (pgbench prints latencies to the microsecond, and the
+    smoke pass's statements on tiny data can round to 0) has no ratio: inf.
+    """
+    if not other:
+        return float("inf")
     return rel / other
 
 

@@ -267,20 +267,13 @@ row_column_names(const Datum *values, const bool *nulls)
 	return PointerGetDatum(construct_array(names, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
-/* catalog_insert stores a resolved registration. */
-void
-catalog_insert(const CatalogEntry *r)
+/* entry_values: the column values of the catalog row for a registration. */
+static void
+entry_values(const CatalogEntry *r, Datum *values, bool *nulls)
 {
-	Relation	catalog = table_open(relorm_catalog_relid(false), RowExclusiveLock);
-	MemoryContext context = CurrentMemoryContext;
-	char	   *source_name;
-	Datum		values[Natts_catalog];
-	bool		nulls[Natts_catalog];
-	HeapTuple	tuple;
-
-	memset(nulls, false, sizeof(nulls));
+	memset(nulls, false, sizeof(bool) * Natts_catalog);
 	values[Anum_catalog_source - 1] = ObjectIdGetDatum(r->source);
-	values[Anum_catalog_name - 1] = CStringGetTextDatum(r->name);
+	values[Anum_catalog_name - 1] = CStringGetTextDatum(r->name ? r->name : "");
 	values[Anum_catalog_kind - 1] = CStringGetTextDatum(relation_kind_name(r->kind));
 	values[Anum_catalog_target - 1] = ObjectIdGetDatum(r->target);
 	values[Anum_catalog_junction - 1] = ObjectIdGetDatum(r->junction);
@@ -296,7 +289,73 @@ catalog_insert(const CatalogEntry *r)
 		nulls[Anum_catalog_junction_source - 1] = nulls[Anum_catalog_junction_target - 1] = true;
 	values[Anum_catalog_options - 1] = JsonbPGetDatum(r->options);
 	values[Anum_catalog_column_names - 1] = row_column_names(values, nulls);
+}
 
+/* same_value: are two values of a catalog column equal (both NULL counts)? */
+static bool
+same_value(const CatalogRow *row, const Datum *values, const bool *nulls, int attno,
+		   Oid eqfunc)
+{
+	if (row->nulls[attno - 1] || nulls[attno - 1])
+		return row->nulls[attno - 1] == nulls[attno - 1];
+	return DatumGetBool(OidFunctionCall2Coll(eqfunc, C_COLLATION_OID,
+											 row->values[attno - 1], values[attno - 1]));
+}
+
+/*
+ * catalog_row_matches: does a stored row define the relation r does (kind,
+ * tables, columns; and options unless ignore_options)?  The name is not
+ * compared.
+ */
+bool
+catalog_row_matches(const CatalogRow *row, const CatalogEntry *r, bool ignore_options)
+{
+	Datum		values[Natts_catalog];
+	bool		nulls[Natts_catalog];
+
+	entry_values(r, values, nulls);
+	return same_value(row, values, nulls, Anum_catalog_kind, F_TEXTEQ) &&
+		same_value(row, values, nulls, Anum_catalog_target, F_OIDEQ) &&
+		same_value(row, values, nulls, Anum_catalog_junction, F_OIDEQ) &&
+		same_value(row, values, nulls, Anum_catalog_source_columns, F_ARRAY_EQ) &&
+		same_value(row, values, nulls, Anum_catalog_target_columns, F_ARRAY_EQ) &&
+		same_value(row, values, nulls, Anum_catalog_junction_source, F_ARRAY_EQ) &&
+		same_value(row, values, nulls, Anum_catalog_junction_target, F_ARRAY_EQ) &&
+		(ignore_options ||
+		 same_value(row, values, nulls, Anum_catalog_options, F_JSONB_EQ));
+}
+
+/*
+ * catalog_find_same: the name of a relation of r->source defined as r is
+ * (options aside), or NULL.
+ */
+char *
+catalog_find_same(const CatalogEntry *r)
+{
+	ListCell   *lc;
+
+	foreach(lc, scan_catalog(r->source, NULL))
+	{
+		CatalogRow *row = lfirst(lc);
+
+		if (catalog_row_matches(row, r, true))
+			return TextDatumGetCString(row->values[Anum_catalog_name - 1]);
+	}
+	return NULL;
+}
+
+/* catalog_insert stores a resolved registration. */
+void
+catalog_insert(const CatalogEntry *r)
+{
+	Relation	catalog = table_open(relorm_catalog_relid(false), RowExclusiveLock);
+	MemoryContext context = CurrentMemoryContext;
+	char	   *source_name;
+	Datum		values[Natts_catalog];
+	bool		nulls[Natts_catalog];
+	HeapTuple	tuple;
+
+	entry_values(r, values, nulls);
 	tuple = heap_form_tuple(RelationGetDescr(catalog), values, nulls);
 	source_name = get_rel_name(r->source);
 
@@ -416,6 +475,10 @@ relation_kind_name(RelationKind kind)
 			return "has_many";
 		case RELORM_MANY_TO_MANY:
 			return "many_to_many";
+		case RELORM_HAS_MANY_THROUGH:
+			return "has_many_through";
+		case RELORM_HAS_ONE_THROUGH:
+			return "has_one_through";
 	}
 	return "?";
 }
@@ -432,6 +495,10 @@ relation_kind_from_name(const char *name)
 		return RELORM_HAS_MANY;
 	if (strcmp(name, "many_to_many") == 0)
 		return RELORM_MANY_TO_MANY;
+	if (strcmp(name, "has_many_through") == 0)
+		return RELORM_HAS_MANY_THROUGH;
+	if (strcmp(name, "has_one_through") == 0)
+		return RELORM_HAS_ONE_THROUGH;
 	elog(ERROR, "unknown relation kind \"%s\" in relorm_catalog", name);
 	return RELORM_BELONGS_TO;	/* keep compiler quiet */
 }

@@ -57,6 +57,9 @@ extern CatalogRow *catalog_read(Oid source, const char *name);
 extern List *catalog_relation_names(Oid source);
 extern List *catalog_rows(void);
 extern void catalog_insert(const CatalogEntry *entry);
+extern bool catalog_row_matches(const CatalogRow *row, const CatalogEntry *r,
+								bool ignore_options);
+extern char *catalog_find_same(const CatalogEntry *r);
 extern void catalog_delete(const CatalogRow *row);
 extern void catalog_set_options(const CatalogRow *row, Jsonb *options);
 extern bool catalog_refresh(const CatalogRow *row, Jsonb *options);

@@ -257,6 +257,42 @@ deparse_columns_eq(const char *la, const ColumnSet *l, const char *ra, const Col
 }
 
 /*
+ * through_condition: a through relation's far row aliased `child` is
+ * reached from the row aliased `parent` (each far row once, however many
+ * paths lead to it: a semi-join):
+ *
+ *	EXISTS (SELECT FROM middle m [junction jN JOIN middle m ON ...]
+ *			[, junction2 jM]
+ *			WHERE m.tc = parent.sc AND child.tc = m.sc)
+ */
+static char *
+through_condition(SqlBuf *buf, RelationInfo *rel, const char *parent, const char *child)
+{
+	RelationInfo *first = rel->through;
+	RelationInfo *second = rel->via;
+	char	   *m = deparse_alias(buf, 'm');
+	char	   *from;
+	char	   *corr;
+	char	   *hop;
+
+	deparse_related_from(buf, first, parent, m, &from, &corr);
+	if (second->kind == RELORM_MANY_TO_MANY)
+	{
+		char	   *j = deparse_alias(buf, 'j');
+
+		from = psprintf("%s, %s %s", from, second->junction.qualified, j);
+		hop = psprintf("%s AND %s",
+					   deparse_columns_eq(j, &second->junction_source_cols, m,
+										  &second->source_cols),
+					   deparse_columns_eq(j, &second->junction_target_cols, child,
+										  &second->target_cols));
+	}
+	else
+		hop = deparse_columns_eq(m, &second->source_cols, child, &second->target_cols);
+	return psprintf("EXISTS (SELECT FROM %s WHERE %s AND %s)", from, corr, hop);
+}
+
+/*
  * deparse_related_from: how the rows of relation rel, aliased `child`, hang
  * off the row aliased `parent`: *from is the FROM item(s), *corr the
  * correlation condition.
@@ -264,12 +300,18 @@ deparse_columns_eq(const char *la, const ColumnSet *l, const char *ra, const Col
  *	direct:   FROM target c		WHERE p.sc = c.tc
  *	junction: FROM junction jN JOIN target c ON jN.jt = c.tc
  *			  WHERE jN.js = p.sc
+ *	through:  FROM target c		WHERE EXISTS (...)  (through_condition)
  */
 void
 deparse_related_from(SqlBuf *buf, RelationInfo *rel, const char *parent,
 					 const char *child, char **from, char **corr)
 {
-	if (rel->kind == RELORM_MANY_TO_MANY)
+	if (rel->through != NULL)
+	{
+		*from = psprintf("%s %s", rel->target.qualified, child);
+		*corr = through_condition(buf, rel, parent, child);
+	}
+	else if (rel->kind == RELORM_MANY_TO_MANY)
 	{
 		char	   *j = deparse_alias(buf, 'j');
 
@@ -292,11 +334,16 @@ deparse_related_from(SqlBuf *buf, RelationInfo *rel, const char *parent,
  *
  *	direct:   JOIN target to ON from.sc = to.tc
  *	junction: JOIN junction jN ON jN.js = from.sc JOIN target to ON jN.jt = to.tc
+ *	through:  JOIN target to ON EXISTS (...)  (through_condition: each far
+ *			  row once per row it is reached from)
  */
 char *
 deparse_join_step(SqlBuf *buf, RelationInfo *rel, const char *from_alias,
 				  const char *to_alias)
 {
+	if (rel->through != NULL)
+		return psprintf(" JOIN %s %s ON %s", rel->target.qualified, to_alias,
+						through_condition(buf, rel, from_alias, to_alias));
 	if (rel->kind == RELORM_MANY_TO_MANY)
 	{
 		char	   *j = deparse_alias(buf, 'j');

@@ -29,6 +29,7 @@
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
+#include "catalog.h"
 #include "deparse.h"
 #include "deparse_link.h"
 #include "deparse_query.h"
@@ -1503,6 +1504,15 @@ build_statement(RelationInfo *rel, const StatementSpec *spec)
 	RelOp		op = spec->op;
 	KeyShapeKind shape = spec->shape;
 
+	/* through relations are read by the query functions only */
+	if (rel->through != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("%s relation \"%s\" of table \"%s\" is read-only",
+						relation_kind_name(rel->kind), rel->name, rel->source.name),
+				 errdetail("Through relations are read by relorm_select, relorm_query_related, relorm_count_related, relorm_exists_related, relorm_chain, relorm_where_exists and relorm_join."),
+				 errhint("Write through its relations \"%s\" and \"%s\".",
+						 rel->through->name, rel->via->name)));
 	if (statement_is_flat(rel, spec))
 		build_flat_write(sb, rel, spec);
 	else

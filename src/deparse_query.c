@@ -891,7 +891,18 @@ owner_condition(SqlBuf *buf, QueryStatement *stmt)
 	QueryTable *table = stmt->table;
 	const ColumnSet *key = stmt->owner_key;
 	char	   *s;
+	char	   *from;
+	char	   *corr;
 
+	/* a through relation: the owner's far rows (deparse_related_from) */
+	if (rel->through != NULL)
+	{
+		s = deparse_alias(buf, 's');
+		deparse_related_from(buf, rel, s, table->alias, &from, &corr);
+		return psprintf("EXISTS (SELECT FROM %s %s WHERE %s AND %s)",
+						rel->source.qualified, s, corr,
+						owner_match(buf, s, key, stmt->owner_values, 0));
+	}
 	if (columnset_equal(&rel->source_cols, key))
 	{
 		bool		junction = rel->kind == RELORM_MANY_TO_MANY;

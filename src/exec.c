@@ -431,3 +431,20 @@ exec_text_rows(const char *sql)
 	SPI_finish();
 	return rows;
 }
+
+/*
+ * exec_ddl runs DDL text (deparse_ddl.c builds it: the "create" and
+ * "accessor" options) in the caller's transaction.  An error leaves
+ * nothing behind: it aborts the caller's statement.
+ */
+void
+exec_ddl(const char *sql)
+{
+	int			rc;
+
+	SPI_connect();
+	rc = SPI_execute(sql, false, 0);
+	if (rc != SPI_OK_UTILITY)
+		elog(ERROR, "relorm could not run \"%s\": %s", sql, SPI_result_code_string(rc));
+	SPI_finish();
+}

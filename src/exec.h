@@ -31,5 +31,6 @@ extern void exec_lock_owner(RelationInfo *rel, const KeyList *owner);
 extern SPIPlanPtr exec_query_plan(SqlBuf *buf);
 extern Datum exec_query_scalar(SqlBuf *buf, Oid type, bool *isnull);
 extern List *exec_text_rows(const char *sql);
+extern void exec_ddl(const char *sql);
 
 #endif							/* RELORM_EXEC_H */

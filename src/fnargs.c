@@ -50,7 +50,10 @@ wrong_kind(RelationInfo *rel, const char *function, const char *hint)
 			 errmsg("%s is not valid for %s relation \"%s\" of table \"%s\"",
 					function, relation_kind_name(rel->kind), rel->name,
 					rel->source.name),
-			 errhint("%s", hint)));
+			 rel->through != NULL
+			 ? errhint("A through relation is read-only: write through its relations \"%s\" and \"%s\".",
+					   rel->through->name, rel->via->name)
+			 : errhint("%s", hint)));
 }
 
 /* owner_key / target_key: the key columns, or an error if a table has none. */

@@ -15,6 +15,11 @@
  *	referenced table's primary key.  A junction is the one table with
  *	foreign keys to both sides, else the table <source>_<name>.
  *
+ * For relorm_infer (register.c names and registers): the foreign keys of
+ * a schema's tables, in a fixed order, and which tables are junctions (a
+ * primary key, or else a unique constraint over NOT NULL columns, that is
+ * exactly the columns of two of the table's foreign keys).
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -341,4 +346,169 @@ infer_junction(Oid source, Oid target, const char *name)
 				 errhint("Pass junction => 'table'.")));
 	}
 	return InvalidOid;			/* keep compiler quiet */
+}
+
+/* compare_foreign_keys: order by referencing table name, then constraint name. */
+static int
+compare_foreign_keys(const ListCell *a, const ListCell *b)
+{
+	const SchemaForeignKey *x = lfirst(a);
+	const SchemaForeignKey *y = lfirst(b);
+	int			c = strcmp(x->table_name, y->table_name);
+
+	return c != 0 ? c : strcmp(x->name, y->name);
+}
+
+/*
+ * infer_schema_foreign_keys lists the foreign keys of the tables of schema
+ * nsp (partitions' inherited clones excluded), ordered by table name and
+ * constraint name, so that what relorm_infer derives from them is the
+ * same on every run.
+ */
+List *
+infer_schema_foreign_keys(Oid nsp)
+{
+	Relation	rel;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	List	   *result = NIL;
+
+	rel = table_open(ConstraintRelationId, AccessShareLock);
+	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tuple);
+		SchemaForeignKey *fk;
+
+		if (con->contype != CONSTRAINT_FOREIGN || OidIsValid(con->conparentid) ||
+			get_rel_namespace(con->conrelid) != nsp ||
+			get_rel_relispartition(con->conrelid))
+			continue;
+		fk = palloc0(sizeof(SchemaForeignKey));
+		fk->name = pstrdup(NameStr(con->conname));
+		fk->table = con->conrelid;
+		fk->referenced_table = con->confrelid;
+		fk->table_name = get_rel_name(con->conrelid);
+		DeconstructFkConstraintRow(tuple, &fk->referencing.ncols,
+								   fk->referencing.attnums,
+								   fk->referenced.attnums, NULL, NULL, NULL,
+								   NULL, NULL);
+		fk->referenced.ncols = fk->referencing.ncols;
+		columnset_fill(&fk->referencing, fk->table);
+		columnset_fill(&fk->referenced, fk->referenced_table);
+		result = lappend(result, fk);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	list_sort(result, compare_foreign_keys);
+	return result;
+}
+
+/* columns_disjoint: do a and b share no column? */
+static bool
+columns_disjoint(const ColumnSet *a, const ColumnSet *b)
+{
+	int			i;
+	int			j;
+
+	for (i = 0; i < a->ncols; i++)
+		for (j = 0; j < b->ncols; j++)
+			if (a->attnums[i] == b->attnums[j])
+				return false;
+	return true;
+}
+
+/* same_column_set: do a and b hold the same columns, in any order? */
+static bool
+same_column_set(const ColumnSet *a, const ColumnSet *b)
+{
+	int			i;
+	int			j;
+
+	if (a->ncols != b->ncols)
+		return false;
+	for (i = 0; i < a->ncols; i++)
+	{
+		bool		found = false;
+
+		for (j = 0; j < b->ncols; j++)
+			found |= a->attnums[i] == b->attnums[j];
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * infer_is_junction: is the table of two foreign keys a and b (of the same
+ * table, columns disjoint) a junction?  It is when its primary key is
+ * exactly their columns together - or, without a primary key, a unique
+ * constraint over NOT NULL columns is (Prisma's and Rails' join tables
+ * may have a unique index and no primary key).  A table with a surrogate
+ * key ("id") beside the two foreign keys is not: it is an entity of its
+ * own, and gets belongs_to / has_many relations only.
+ */
+bool
+infer_is_junction(const SchemaForeignKey *a, const SchemaForeignKey *b)
+{
+	ColumnSet	pair;
+	ColumnSet	pk;
+	int			i;
+
+	if (a->table != b->table || !columns_disjoint(&a->referencing, &b->referencing) ||
+		a->referencing.ncols + b->referencing.ncols > RELORM_MAX_KEY_COLUMNS)
+		return false;
+	memset(&pair, 0, sizeof(pair));
+	for (i = 0; i < a->referencing.ncols; i++)
+		pair.attnums[pair.ncols++] = a->referencing.attnums[i];
+	for (i = 0; i < b->referencing.ncols; i++)
+		pair.attnums[pair.ncols++] = b->referencing.attnums[i];
+	columnset_fill(&pair, a->table);
+	if (table_primary_key(a->table, &pk))
+		return same_column_set(&pk, &pair);
+	for (i = 0; i < pair.ncols; i++)
+		if (!pair.notnull[i])
+			return false;
+	return table_unique_index(a->table, &pair, true, false);
+}
+
+/*
+ * infer_referenced_key: the columns a created foreign key references: the
+ * given names, else the primary key of ref_table (42P10 when it has none).
+ */
+void
+infer_referenced_key(Oid ref_table, ArrayType *given_ref, ColumnSet *refcols)
+{
+	memset(refcols, 0, sizeof(ColumnSet));
+	if (given_ref)
+		columns_by_name(refcols, ref_table, given_ref, "references");
+	else if (!table_primary_key(ref_table, refcols))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+				 errmsg("table \"%s\" has no primary key to reference",
+						get_rel_name(ref_table)),
+				 errhint("Pass \"references\" => ARRAY['column', ...].")));
+	else
+		check_unique(ref_table, refcols);
+}
+
+/*
+ * infer_has_foreign_key: has fk_table a foreign key whose columns are
+ * exactly fkcols, referencing refcols of ref_table?
+ */
+bool
+infer_has_foreign_key(Oid fk_table, const ColumnSet *fkcols, Oid ref_table,
+					  const ColumnSet *refcols)
+{
+	ListCell   *lc;
+
+	foreach(lc, foreign_keys(fk_table, ref_table))
+	{
+		ForeignKey *fk = lfirst(lc);
+
+		if (columnset_equal(&fk->referencing, fkcols) &&
+			columnset_equal(&fk->referenced, refcols))
+			return true;
+	}
+	return false;
 }

@@ -72,6 +72,42 @@ shape_of(const KeyList *keys)
 }
 
 /*
+ * one_owner: key i of a list of owners, as a list of one key (sharing the
+ * values).
+ */
+static KeyList *
+one_owner(const KeyList *owners, int i)
+{
+	KeyList    *one = palloc(sizeof(KeyList));
+	int			c;
+
+	*one = *owners;
+	one->nkeys = 1;
+	for (c = 0; c < owners->columns->ncols; c++)
+		one->values[c] = &owners->values[c][i];
+	return one;
+}
+
+/*
+ * run_write_owners runs a write for each of several owners (SPEC §1,
+ * "Several owners"): one statement per owner given, the same statement
+ * as for one owner, and returns the rows changed in all.
+ */
+static int64
+run_write_owners(RelationInfo *rel, RelOp op, KeyShapeKind shape,
+				 const KeyList *owners, const KeyList *targets)
+{
+	int64		changed = 0;
+	int			i;
+
+	if (owners->nkeys == 1)
+		return run_write(rel, op, shape, owners, targets);
+	for (i = 0; i < owners->nkeys; i++)
+		changed += run_write(rel, op, shape, one_owner(owners, i), targets);
+	return changed;
+}
+
+/*
  * add_or_remove: relorm_add and relorm_remove, for has_many and
  * many_to_many.
  */
@@ -88,11 +124,19 @@ add_or_remove(FunctionCallInfo fcinfo, RelOp op)
 		wrong_kind(rel, function,
 				   "Use relorm_set to point a to-one relation at a row, or to unset it with NULL.");
 	owner = keys_from_argument(fcinfo, 2, require_key(rel->owner_key, &rel->source),
-							   "owner", true);
+							   "owner", false);
 	targets = keys_from_argument(fcinfo, 3, require_key(rel->target_key, &rel->target),
 								 "targets", false);
+	/* a has_many target has one owner: adding it to several is no link */
+	if (owner->nkeys > 1 && op == RELOP_ADD && rel->kind != RELORM_MANY_TO_MANY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relorm_add of has_many relation \"%s\" takes one owner, not %d",
+						rel->name, owner->nkeys),
+				 errdetail("A row of table \"%s\" belongs to one row of table \"%s\".",
+						   rel->target.name, rel->source.name)));
 
-	changed = run_write(rel, op, shape_of(targets), owner, targets);
+	changed = run_write_owners(rel, op, shape_of(targets), owner, targets);
 	PG_RETURN_INT64(changed);
 }
 
@@ -177,8 +221,9 @@ relorm_set(PG_FUNCTION_ARGS)
 	KeyShapeKind shape = SHAPE_NONE;
 	int64		changed = 0;
 
+	/* belongs_to: several owners, each pointed at the target */
 	owner = keys_from_argument(fcinfo, 2, require_key(rel->owner_key, &rel->source),
-							   "owner", true);
+							   "owner", rel->kind != RELORM_BELONGS_TO);
 	if (!PG_ARGISNULL(3))
 	{
 		targets = keys_from_argument(fcinfo, 3, require_key(rel->target_key, &rel->target),
@@ -191,8 +236,8 @@ relorm_set(PG_FUNCTION_ARGS)
 	if (rel->kind != RELORM_BELONGS_TO)
 		exec_lock_owner(rel, owner);
 	if (rel->kind == RELORM_BELONGS_TO)
-		changed = run_write(rel, shape == SHAPE_NONE ? RELOP_SET_UNLINK : RELOP_SET_LINK,
-							shape, owner, targets);
+		changed = run_write_owners(rel, shape == SHAPE_NONE ? RELOP_SET_UNLINK : RELOP_SET_LINK,
+								   shape, owner, targets);
 	else
 	{
 		/* unlink what is not given first: a unique foreign key allows one */

@@ -94,6 +94,8 @@ static bool junction_pair_unique(RelationInfo *info);
 static void columnset_from_array(ColumnSet *cols, Oid relid, Datum array,
 								 Datum *names, int *next);
 static void retire(RelationInfo *info);
+static bool info_uses_table(const RelationInfo *info, Oid relid);
+static void build_through(RelationInfo *info);
 static void metadata_reap(void);
 
 /*
@@ -148,8 +150,7 @@ relcache_callback(Datum arg, Oid relid)
 	{
 		RelationInfo *info = entry->info;
 
-		if (info->source.relid == relid || info->target.relid == relid ||
-			info->junction.relid == relid)
+		if (info_uses_table(info, relid))
 		{
 			info->valid = false;
 			reap_needed = true;
@@ -292,6 +293,11 @@ relorm_lock_relation_tables(RelationInfo *rel, LOCKMODE mode)
 	LockRelationOid(rel->target.relid, mode);
 	if (OidIsValid(rel->junction.relid))
 		LockRelationOid(rel->junction.relid, mode);
+	if (rel->through != NULL)
+	{
+		relorm_lock_relation_tables(rel->through, mode);
+		relorm_lock_relation_tables(rel->via, mode);
+	}
 }
 
 /*
@@ -384,17 +390,33 @@ build_relation_info(Oid source, const char *name)
 		fill_pivot_columns(info);
 		info->pair_unique = junction_pair_unique(info);
 	}
+	if (relation_kind_is_through(info->kind))
+	{
+		build_through(info);
+		info->valid = true;
+		MemoryContextSwitchTo(old);
+		return info;
+	}
 
 	/*
-	 * The owner is identified by the source's primary key.  Without one, the
-	 * referenced columns of a has_one/has_many/many_to_many relation are
-	 * unique and serve; likewise for the target of belongs_to/many_to_many.
+	 * Keys as the relation names them (SPEC §1): the owner of a has_one,
+	 * has_many or many_to_many relation by the source columns the foreign
+	 * key (or junction) references, the target of a belongs_to or
+	 * many_to_many relation by the target columns it references, when they
+	 * are unique (they are, for a foreign key); otherwise (a has_many
+	 * child, a belongs_to owner) by the primary key.
 	 */
-	if (info->source.key.ncols > 0)
+	if (info->kind != RELORM_BELONGS_TO &&
+		table_unique_index(info->source.relid, &info->source_cols, true, false))
+		info->owner_key = &info->source_cols;
+	else if (info->source.key.ncols > 0)
 		info->owner_key = &info->source.key;
 	else if (info->kind != RELORM_BELONGS_TO)
 		info->owner_key = &info->source_cols;
-	if (info->target.key.ncols > 0)
+	if ((info->kind == RELORM_BELONGS_TO || info->kind == RELORM_MANY_TO_MANY) &&
+		table_unique_index(info->target.relid, &info->target_cols, true, false))
+		info->target_key = &info->target_cols;
+	else if (info->target.key.ncols > 0)
 		info->target_key = &info->target.key;
 	else if (info->kind == RELORM_BELONGS_TO ||
 			 info->kind == RELORM_MANY_TO_MANY)
@@ -403,6 +425,33 @@ build_relation_info(Oid source, const char *name)
 	info->valid = true;
 	MemoryContextSwitchTo(old);
 	return info;
+}
+
+/*
+ * build_through builds the two relations a through relation follows (the
+ * catalog's junction column holds the table between them, for the
+ * sql_drop trigger; the RelationInfo has no junction), as children of its
+ * memory context.  Its owner is named as the first relation names it, its
+ * rows by the far table's primary key.
+ */
+static void
+build_through(RelationInfo *info)
+{
+	RelationInfo *first;
+	RelationInfo *second;
+
+	info->junction.relid = InvalidOid;
+	if (info->options.through == NULL || info->options.via == NULL)
+		elog(ERROR, "relorm catalog row of through relation \"%s\" lacks \"through\" or \"via\"",
+			 info->name);
+	first = build_relation_info(info->source.relid, info->options.through);
+	second = build_relation_info(first->target.relid, info->options.via);
+	MemoryContextSetParent(first->context, info->context);
+	MemoryContextSetParent(second->context, info->context);
+	info->through = first;
+	info->via = second;
+	info->owner_key = first->owner_key;
+	info->target_key = info->target.key.ncols > 0 ? &info->target.key : second->target_key;
 }
 
 /*
@@ -735,9 +784,31 @@ relorm_metadata_is_current(Oid source, const char *name, uint64 version)
 	return entry != NULL && entry->info->valid && entry->info->version == version;
 }
 
-/* relation_kind_is_to_many: has_many and many_to_many relate several rows. */
+/*
+ * relation_kind_is_to_many: has_many, many_to_many and has_many_through
+ * relate several rows.
+ */
 bool
 relation_kind_is_to_many(RelationKind kind)
 {
-	return kind == RELORM_HAS_MANY || kind == RELORM_MANY_TO_MANY;
+	return kind == RELORM_HAS_MANY || kind == RELORM_MANY_TO_MANY ||
+		kind == RELORM_HAS_MANY_THROUGH;
+}
+
+/* relation_kind_is_through: has_many_through and has_one_through. */
+bool
+relation_kind_is_through(RelationKind kind)
+{
+	return kind == RELORM_HAS_MANY_THROUGH || kind == RELORM_HAS_ONE_THROUGH;
+}
+
+/* info_uses_table: does relation info involve table relid? */
+static bool
+info_uses_table(const RelationInfo *info, Oid relid)
+{
+	if (info->source.relid == relid || info->target.relid == relid ||
+		info->junction.relid == relid)
+		return true;
+	return info->through != NULL &&
+		(info_uses_table(info->through, relid) || info_uses_table(info->via, relid));
 }

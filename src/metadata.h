@@ -21,6 +21,7 @@ extern void relorm_relation_not_found(Oid source, const char *name) pg_attribute
 extern char *relorm_relation_names(Oid source);
 extern List *relorm_relations_of(Oid source);
 extern bool relation_kind_is_to_many(RelationKind kind);
+extern bool relation_kind_is_through(RelationKind kind);
 
 /* columns and keys of tables */
 extern void columnset_fill(ColumnSet *cols, Oid relid);

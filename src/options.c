@@ -13,6 +13,10 @@
  *				relation is registered (register.c), since that is where
  *				orders are read
  *	pivot		junction columns exposed as pivot fields
+ *	create		create the foreign-key column or the junction (register.c),
+ *				with on_delete, nullable and junction_name
+ *	accessor	create a function <relation>(<source table>) (register.c)
+ *	through, via	stored by relorm_has_many_through / has_one_through
  *
  *-------------------------------------------------------------------------
  */
@@ -21,7 +25,10 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 
+#include "metadata.h"
 #include "options.h"
+
+static RelationOnDelete parse_on_delete(JsonbValue *value);
 
 /* option_error raises 22023 for an option's value. */
 static void
@@ -141,6 +148,7 @@ options_parse(Jsonb *jb, const OptionsTarget *target, bool validate,
 	JsonbIterator *it;
 	JsonbValue	v;
 	JsonbIteratorToken tok;
+	bool		nullable_given = false;
 
 	memset(options, 0, sizeof(*options));
 	if (!JB_ROOT_IS_OBJECT(jb) || JB_ROOT_IS_SCALAR(jb))
@@ -180,17 +188,68 @@ options_parse(Jsonb *jb, const OptionsTarget *target, bool validate,
 		}
 		else if (strcmp(key, "pivot") == 0)
 			parse_pivot(value, target, validate, options);
+		else if ((strcmp(key, "through") == 0 || strcmp(key, "via") == 0) &&
+				 relation_kind_is_through(target->kind))
+		{
+			/* stored by relorm_has_many_through / relorm_has_one_through */
+			if (value->type != jbvString)
+				option_error(psprintf("option \"%s\" must be a relation name", key), NULL);
+			if (key[0] == 't')
+				options->through = pnstrdup(value->val.string.val, value->val.string.len);
+			else
+				options->via = pnstrdup(value->val.string.val, value->val.string.len);
+		}
 		else if (strcmp(key, "create") == 0 || strcmp(key, "accessor") == 0 ||
-				 strcmp(key, "on_delete") == 0 || strcmp(key, "nullable") == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("relation option \"%s\" is not supported yet", key)));
+				 strcmp(key, "nullable") == 0)
+		{
+			if (value->type != jbvBool)
+				option_error(psprintf("option \"%s\" must be true or false", key), NULL);
+			if (key[0] == 'c')
+				options->create = value->val.boolean;
+			else if (key[0] == 'a')
+				options->accessor = value->val.boolean;
+			else
+				options->not_null = !value->val.boolean;
+			nullable_given |= key[0] == 'n';
+		}
+		else if (strcmp(key, "on_delete") == 0)
+			options->on_delete = parse_on_delete(value);
+		else if (strcmp(key, "junction_name") == 0)
+		{
+			if (target->kind != RELORM_MANY_TO_MANY)
+				option_error("option \"junction_name\" applies to many_to_many relations", NULL);
+			if (value->type != jbvString || value->val.string.len == 0 ||
+				value->val.string.len >= NAMEDATALEN)
+				option_error("option \"junction_name\" must be a table name", NULL);
+			options->junction_name = pnstrdup(value->val.string.val, value->val.string.len);
+		}
 		else
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unrecognized relation option \"%s\"", key),
-					 errhint("Valid options are inverse, eager, cascade, order and pivot.")));
+					 errhint("Valid options are inverse, eager, cascade, order, pivot, create (with on_delete, nullable, junction_name) and accessor.")));
 	}
+	if (!options->create && (options->on_delete != RELORM_ON_DELETE_DEFAULT || nullable_given ||
+							 options->junction_name != NULL))
+		option_error("options \"on_delete\", \"nullable\" and \"junction_name\" apply with \"create\": true",
+					 "They describe what \"create\" creates.");
+	if (options->create && relation_kind_is_through(target->kind))
+		option_error("through relations take no options", NULL);
+}
+
+/* parse_on_delete reads "on_delete": restrict, cascade, set null, no action. */
+static RelationOnDelete
+parse_on_delete(JsonbValue *value)
+{
+	static const char *const names[] = {"restrict", "cascade", "set null", "no action"};
+	int			i;
+
+	for (i = 0; i < lengthof(names); i++)
+		if (string_is(value, names[i]))
+			return (RelationOnDelete) (i + 1);
+	option_error("option \"on_delete\" must be \"restrict\", \"cascade\", \"set null\" or \"no action\"",
+				 NULL);
+	return RELORM_ON_DELETE_DEFAULT;	/* keep compiler quiet */
 }
 
 /* options_inverse_of returns {"inverse": name}, the options of an inverse. */

@@ -1598,7 +1598,9 @@ order_item_type(QueryOrderItem *item, int32 *typmod)
 /*
  * cursor_shape: a number that tells a level's order (its table, and each
  * item's column, path or aggregate and direction) from another's, so that
- * a cursor continues only a query of its own shape.
+ * a cursor continues only a query of its own shape.  Made of names, not
+ * OIDs or attribute numbers, so that a cursor stays valid across a dump
+ * and restore of the same schema.
  */
 static uint32
 cursor_shape(QueryRows *rows)
@@ -1607,7 +1609,9 @@ cursor_shape(QueryRows *rows)
 	ListCell   *lc;
 
 	initStringInfo(&shape);
-	appendStringInfo(&shape, "%u", rows->table->relid);
+	appendStringInfo(&shape, "%s.%s",
+					 get_namespace_name(get_rel_namespace(rows->table->relid)),
+					 get_rel_name(rows->table->relid));
 	foreach(lc, rows->order)
 	{
 		QueryOrderItem *item = lfirst(lc);
@@ -1617,8 +1621,8 @@ cursor_shape(QueryRows *rows)
 		foreach(sc, item->steps)
 			appendStringInfo(&shape, "%s.", ((QueryChainStep *) lfirst(sc))->rel->name);
 		if (item->column != NULL)
-			appendStringInfo(&shape, "c%u.%d", item->column->table->relid,
-							 (int) item->column->attnum);
+			appendStringInfo(&shape, "c%s.%s", get_rel_name(item->column->table->relid),
+							 item->column->name);
 		else if (item->aggregate != NULL)
 			appendStringInfo(&shape, "a%s.%d", item->aggregate->alias,
 							 (int) item->aggregate->kind);

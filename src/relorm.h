@@ -16,6 +16,7 @@
  *	3 parse_query.c	a query's jsonb to a tree of nodes, names resolved
  *	4 deparse.c		the one SQL builder: SqlBuf, names, operators, params
  *	  deparse_link.c, deparse_query.c: the statements, from metadata/nodes
+ *	  deparse_ddl.c: the DDL of the create and accessor options
  *	5 exec.c		SPI and the plan caches; results.c: result rows, outcomes
  *	6 fnargs.c		arguments shared by the SQL-callable families:
  *	  link_ops.c, pivot_ops.c, read_ops.c, register.c
@@ -43,7 +44,9 @@ typedef enum RelationKind
 	RELORM_BELONGS_TO,			/* foreign key on the source */
 	RELORM_HAS_ONE,			/* foreign key on the target, one row */
 	RELORM_HAS_MANY,			/* foreign key on the target, many rows */
-	RELORM_MANY_TO_MANY		/* junction table between the two */
+	RELORM_MANY_TO_MANY,		/* junction table between the two */
+	RELORM_HAS_MANY_THROUGH,	/* two relations in a row, read-only */
+	RELORM_HAS_ONE_THROUGH		/* two to-one relations in a row, read-only */
 } RelationKind;
 
 /*
@@ -73,6 +76,16 @@ typedef struct TableInfo
 								 * catalog.c; ncols == 0 when there is none */
 } TableInfo;
 
+/* The "on_delete" option: the action of a created foreign key. */
+typedef enum RelationOnDelete
+{
+	RELORM_ON_DELETE_DEFAULT,	/* not given */
+	RELORM_ON_DELETE_RESTRICT,
+	RELORM_ON_DELETE_CASCADE,
+	RELORM_ON_DELETE_SET_NULL,
+	RELORM_ON_DELETE_NO_ACTION
+} RelationOnDelete;
+
 /* Options of a relation (SPEC §2), validated when it is registered. */
 typedef struct RelationOptions
 {
@@ -84,6 +97,13 @@ typedef struct RelationOptions
 	Jsonb	   *order;			/* default order of a to-many relation, or
 								 * NULL */
 	List	   *pivot;			/* junction column names (char *) */
+	char	   *through;		/* through relations: the source's relation */
+	char	   *via;			/* ... and the relation of its target */
+	bool		create;			/* create the FK column or junction */
+	RelationOnDelete on_delete; /* ... its foreign keys' ON DELETE */
+	bool		not_null;		/* ... "nullable": false */
+	char	   *junction_name;	/* ... the junction's name (many_to_many) */
+	bool		accessor;		/* a function <relation>(<source>) */
 } RelationOptions;
 
 /* the most pivot columns a junction may expose */
@@ -137,6 +157,13 @@ typedef struct RelationInfo
 	 * statements remember the one they were built for (exec.c).
 	 */
 	uint64		version;
+
+	/*
+	 * has_many_through / has_one_through: the two relations followed, built
+	 * with this one (their memory contexts are children of its own).
+	 */
+	struct RelationInfo *through;
+	struct RelationInfo *via;
 } RelationInfo;
 
 /* relorm.c: the call bracket, done once for every SQL-callable function */

@@ -33,7 +33,7 @@ LAYERS = {
     1: ["catalog", "options", "metadata", "infer"],  # relation metadata, cache
     2: ["keys"],                                     # "any" arguments -> keys
     3: ["parse_query", "parse_write"],               # jsonb -> nodes
-    4: ["deparse", "deparse_link", "deparse_query", "deparse_write"],  # -> SQL
+    4: ["deparse", "deparse_link", "deparse_query", "deparse_write", "deparse_ddl"],  # -> SQL
     5: ["exec", "results"],                          # SPI, plans, results
     6: ["fnargs", "link_ops", "pivot_ops", "read_ops", "write_ops",
         "register"],                                 # SQL-callable families

@@ -107,8 +107,9 @@ SELECT relorm_belongs_to('book', 'namesake', 'book', foreign_key => ARRAY['write
 SELECT relorm_belongs_to('book', 'by_title', 'author', foreign_key => ARRAY['title'],
                          "references" => ARRAY['id']);
 :e
--- the name is taken (42710) or is a column of the source (42701)
-SELECT relorm_belongs_to('book', 'author', 'author');
+-- the name is taken by another definition (42710) or is a column of the
+-- source (42701)
+SELECT relorm_belongs_to('book', 'author', 'author', foreign_key => ARRAY['cat_id']);
 :e
 SELECT relorm_belongs_to('book', 'title', 'author');
 :e
@@ -147,7 +148,7 @@ SELECT relorm_has_many('author', 'b2', 'book', options => '{"cascade": ["explode
 :e
 SELECT relorm_has_many('author', 'b2', 'book', options => '{"colour": "red"}');
 :e
-SELECT relorm_has_many('author', 'b2', 'book', options => '{"create": true}');
+SELECT relorm_has_many('author', 'b2', 'book', options => '{"create": 1}');
 :e
 SELECT relorm_has_many('author', 'b2', 'book', options => '[]');
 :e

@@ -77,7 +77,8 @@ SELECT relorm_add('item', 'tags', 1, NULL::int);
 :e
 SELECT relorm_add('item', 'tags', NULL, 1);
 :e
-SELECT relorm_add('item', 'tags', ARRAY[1, 2], 3);
+-- (several owners are for relorm_add, relorm_remove and belongs_to set only)
+SELECT relorm_attach('item', 'tags', ARRAY[1, 2], 3);
 :e
 SELECT relorm_add('item', 'tags', 1, ARRAY[3, NULL]);
 :e

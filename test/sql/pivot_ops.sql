@@ -121,31 +121,31 @@ SELECT relorm_many_to_many('post', 'ctags', 'ctag');
 SELECT relorm_sync('post', 'ctags', 5, '[{"a": 1, "b": 2}, {"a": 1, "b": 1}]'::jsonb);
 SELECT relorm_toggle('post', 'ctags', 5, '{"a": 1, "b": 2}'::jsonb);
 
--- A junction that references the target by another unique column: the
--- results still name targets by their primary key.
+-- A junction that references the target by another unique column: targets
+-- are named by that column, as the relation names them (SPEC §1).
 CREATE TABLE badge (id int PRIMARY KEY, code text UNIQUE NOT NULL);
 CREATE TABLE post_badge (post_id int REFERENCES post, badge_code text REFERENCES badge (code),
                          PRIMARY KEY (post_id, badge_code));
 INSERT INTO badge VALUES (1, 'gold'), (2, 'silver'), (3, 'bronze');
 SELECT relorm_many_to_many('post', 'badges', 'badge', junction => 'post_badge',
                            target_key => ARRAY['badge_code']);
-SELECT relorm_sync('post', 'badges', 5, ARRAY[3, 1]);
-SELECT relorm_sync('post', 'badges', 5, ARRAY[2]);
-SELECT relorm_toggle('post', 'badges', 5, ARRAY[2, 3]);
+SELECT relorm_sync('post', 'badges', 5, ARRAY['bronze', 'gold']);
+SELECT relorm_sync('post', 'badges', 5, ARRAY['silver']);
+SELECT relorm_toggle('post', 'badges', 5, ARRAY['silver', 'bronze']);
 SELECT relorm_detach('post', 'badges', 5);
 SELECT * FROM post_badge;
--- ... and by another unique column of the source: loads find the owner's
--- column once (an InitPlan), and a missing owner is still P0002
+-- ... and by another unique column of the source: the owner is named by
+-- it, and a missing owner is still P0002
 CREATE TABLE writer (id int PRIMARY KEY, pen text UNIQUE NOT NULL);
 CREATE TABLE writer_badge (writer_pen text REFERENCES writer (pen),
                            badge_code text REFERENCES badge (code),
                            PRIMARY KEY (writer_pen, badge_code));
 INSERT INTO writer VALUES (1, 'Twain'), (2, 'Eliot');
 SELECT relorm_many_to_many('writer', 'badges', 'badge', junction => 'writer_badge');
-SELECT relorm_attach('writer', 'badges', 1, ARRAY[3, 1]);
-SELECT relorm_load_many('writer', 'badges', 1);
-SELECT count(*) FROM relorm_load_many('writer', 'badges', 2);
-SELECT relorm_load_many('writer', 'badges', 3);
+SELECT relorm_attach('writer', 'badges', 'Twain', ARRAY['bronze', 'gold']);
+SELECT relorm_load_many('writer', 'badges', 'Twain');
+SELECT count(*) FROM relorm_load_many('writer', 'badges', 'Eliot');
+SELECT relorm_load_many('writer', 'badges', 'Nobody');
 :e
 
 -- A set-based call: attaching 10,000 targets runs one statement.

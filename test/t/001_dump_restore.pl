@@ -34,7 +34,8 @@ INSERT INTO book (id, title) VALUES (10, 'Foundation'), (11, 'Rama');
 INSERT INTO tag VALUES (1, 'sci-fi'), (2, 'classic');
 SELECT relorm_has_many('author', 'books', 'book', options => '{"inverse": "author"}');
 SELECT relorm_many_to_many('book', 'tags', 'tag');
-SELECT relorm_add('author', 'books', 1, 10), relorm_add('author', 'books', 2, 11);
+-- the owner of a relation referencing author.code is named by its code (SPEC §1)
+SELECT relorm_add('author', 'books', 'asimov', 10), relorm_add('author', 'books', 'clarke', 11);
 SELECT relorm_attach('book', 'tags', 10, ARRAY[1, 2]);
 -- renamed after registration: found by its new name after the restore
 ALTER TABLE book RENAME COLUMN author_code TO written_by;
@@ -56,12 +57,12 @@ BEGIN;
 SELECT source, name, kind, target, junction, source_columns, target_columns,
        junction_source_columns, junction_target_columns, options
   FROM relorm_relations ORDER BY source::text, name;
-SELECT relorm_load_many('author', 'books', 1);
+SELECT relorm_load_many('author', 'books', 'asimov');
 SELECT relorm_load_one('book', 'author', 11);
 SELECT relorm_relation_ids('book', 'tags', 10);
 SELECT relorm_sync('book', 'tags', 11, ARRAY[2]);
-SELECT relorm_set('book', 'author', 11, 1);
-SELECT relorm_load_many('author', 'books', 1);
+SELECT relorm_set('book', 'author', 11, 'asimov');
+SELECT relorm_load_many('author', 'books', 'asimov');
 ROLLBACK;
 SQL
 my ($src_ret, $src_out, $src_err) = $node->psql($src, $checks);
