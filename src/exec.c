@@ -130,11 +130,14 @@ relation_plan(RelationInfo *rel, const StatementSpec *spec)
 static void
 plans_reap(void)
 {
+	static uint64 seen = 0;
 	HASH_SEQ_STATUS status;
 	PlanEntry  *entry;
 
-	if (relation_plans == NULL)
+	/* nothing was invalidated since the last look: every plan is current */
+	if (relation_plans == NULL || relorm_metadata_invalidations() == seen)
 		return;
+	seen = relorm_metadata_invalidations();
 	hash_seq_init(&status, relation_plans);
 	while ((entry = hash_seq_search(&status)) != NULL)
 	{

@@ -82,6 +82,9 @@ static HTAB *MetadataHash = NULL;
 static List *retired = NIL;
 static bool reap_needed = false;
 
+/* how many invalidations this backend has seen (relorm_metadata_invalidations) */
+static uint64 invalidations = 0;
+
 /* the version of the next RelationInfo built (RelationInfo.version) */
 static uint64 next_version = 1;
 
@@ -154,6 +157,7 @@ relcache_callback(Datum arg, Oid relid)
 		{
 			info->valid = false;
 			reap_needed = true;
+			invalidations++;
 		}
 	}
 }
@@ -187,6 +191,7 @@ relorm_metadata_invalidate_all(void)
 	while ((entry = hash_seq_search(&status)) != NULL)
 		entry->info->valid = false;
 	reap_needed = true;
+	invalidations++;
 }
 
 /*
@@ -233,6 +238,7 @@ retire(RelationInfo *info)
 	info->valid = false;
 	retired = lappend(retired, info);
 	reap_needed = true;
+	invalidations++;
 	MemoryContextSwitchTo(old);
 }
 
@@ -762,6 +768,16 @@ List *
 relorm_relations_of(Oid source)
 {
 	return catalog_relation_names(source);
+}
+
+/*
+ * relorm_metadata_invalidations: a number that changes whenever cached
+ * metadata is invalidated, so that exec.c looks for stale plans only then.
+ */
+uint64
+relorm_metadata_invalidations(void)
+{
+	return invalidations;
 }
 
 /*

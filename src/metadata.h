@@ -15,6 +15,7 @@ extern void relorm_metadata_init(void);
 extern void relorm_metadata_invalidate_all(void);
 extern RelationInfo *relorm_lookup_relation(Oid source, const char *name);
 extern RelationInfo *relorm_find_relation(Oid source, const char *name);
+extern uint64 relorm_metadata_invalidations(void);
 extern bool relorm_metadata_is_current(Oid source, const char *name, uint64 version);
 extern void relorm_lock_relation_tables(RelationInfo *rel, LOCKMODE mode);
 extern void relorm_relation_not_found(Oid source, const char *name) pg_attribute_noreturn();
