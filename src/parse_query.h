@@ -295,5 +295,7 @@ extern QueryStatement *parse_join(Oid source, const char *relation, Jsonb *query
 extern List *parse_order_option(QueryTable *table, Jsonb *order);
 extern QueryTable *parse_table(Oid relid);
 extern SortDirection parse_order_direction(const char *text);
+extern QueryFilter *parse_filter_on(QueryTable *table, JsonbContainer *filter,
+									const char *path);
 
 #endif							/* RELORM_PARSE_QUERY_H */
