@@ -29,6 +29,7 @@
 
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
@@ -469,6 +470,11 @@ generate_keys(WriteLevel *level)
 
 	if (level->key.ncols == 0)
 		return;
+	/* the INSERT's own privilege check, before the key's sequence is used */
+	if (pg_class_aclcheck(level->relid, GetUserId(), ACL_INSERT) != ACLCHECK_OK &&
+		pg_attribute_aclcheck_all(level->relid, GetUserId(), ACL_INSERT,
+								  ACLMASK_ANY) != ACLCHECK_OK)
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, level->name);
 	for (c = 0; c < level->key.ncols; c++)
 		cols = lappend(cols, write_level_column(level, level->key.names[c], true));
 	for (i = 0; i < level->nrows; i++)
