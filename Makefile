@@ -42,7 +42,7 @@ PGSS_OPTS    = --outputdir=output_pgss --load-extension=pg_stat_statements
 ISOLATION_CORE      = metadata_invalidation pivot_races register_race
 ISOLATION_REGISTER  =
 ISOLATION_READS     =
-ISOLATION_WRITES    =
+ISOLATION_WRITES    = write_races
 ISOLATION_HARDENING =
 ISOLATION      = $(ISOLATION_CORE) $(ISOLATION_REGISTER) $(ISOLATION_READS) \
                  $(ISOLATION_WRITES) $(ISOLATION_HARDENING)
