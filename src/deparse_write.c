@@ -28,6 +28,7 @@
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "catalog/dependency.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "rewrite/rewriteHandler.h"
 #include "utils/array.h"
@@ -194,6 +195,8 @@ column_default(SqlBuf *buf, Relation rel, WriteColumn *col)
 {
 	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), col->attnum - 1);
 	Node	   *expr;
+	OverrideSearchPath *path;
+	char	   *volatile text = NULL;
 
 	if (att->attidentity)
 		return psprintf("pg_catalog.nextval(%s)",
@@ -204,8 +207,27 @@ column_default(SqlBuf *buf, Relation rel, WriteColumn *col)
 	expr = build_column_default(rel, col->attnum);
 	if (expr == NULL)
 		return NULL;
-	return psprintf("(%s)::%s", deparse_expression(expr, NIL, false, false),
-					deparse_type(col->type));
+	/*
+	 * Printed with only pg_catalog in the search path, so that every name
+	 * in it (a sequence's regclass literal, a function) is schema-qualified:
+	 * the text must mean the same under any caller's search_path, since
+	 * plans are kept per text.
+	 */
+	path = GetOverrideSearchPath(CurrentMemoryContext);
+	path->schemas = NIL;
+	path->addCatalog = true;
+	path->addTemp = false;
+	PushOverrideSearchPath(path);
+	PG_TRY();
+	{
+		text = deparse_expression(expr, NIL, false, false);
+	}
+	PG_FINALLY();
+	{
+		PopOverrideSearchPath();
+	}
+	PG_END_TRY();
+	return psprintf("(%s)::%s", text, deparse_type(col->type));
 }
 
 /*
