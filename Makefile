@@ -28,7 +28,7 @@ REGRESS_CORE       = catalog keys link_ops renames security plans collation \
                      query_filters query_errors upgrade
 REGRESS_REGISTER   =
 REGRESS_READS      =
-REGRESS_WRITES     = write_create write_update write_delete write_security
+REGRESS_WRITES     = write_create write_update write_delete write_security write_save
 REGRESS_HARDENING  =
 REGRESS      = $(REGRESS_CORE) $(REGRESS_REGISTER) $(REGRESS_READS) \
                $(REGRESS_WRITES) $(REGRESS_HARDENING)

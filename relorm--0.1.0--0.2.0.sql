@@ -147,6 +147,13 @@ LANGUAGE C VOLATILE SECURITY INVOKER;
 COMMENT ON FUNCTION @extschema@.relorm_delete_related(pg_catalog.regclass, pg_catalog.text, "any", pg_catalog.jsonb) IS
 'delete the owner''s related rows that "where" matches (many_to_many: targets and junction rows); returns how many';
 
+-- relorm_save(source, entity): TypeORM's save, cascades included.
+CREATE FUNCTION @extschema@.relorm_save(source pg_catalog.regclass, entity pg_catalog.jsonb)
+RETURNS pg_catalog.json AS 'MODULE_PATHNAME', 'relorm_save'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+COMMENT ON FUNCTION @extschema@.relorm_save(pg_catalog.regclass, pg_catalog.jsonb) IS
+'insert or update the entity by primary key, following its relation keys with the relations'' cascades; returns it with generated keys filled in';
+
 -- (end of section: writes)
 
 

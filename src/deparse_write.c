@@ -680,3 +680,100 @@ build_result_rows(SqlBuf *buf, Oid relid, ValueSet *keys)
 					 a, from, deparse_table(relid), a,
 					 deparse_columns_eq(a, &tcols, k, &vcols), k);
 }
+
+/*
+ * build_existing: which of the keys name an existing row: their positions
+ * (1-based) in `keys`:
+ *	SELECT k.o FROM ROWS FROM (pg_catalog.unnest($1::int4[])) WITH ORDINALITY k(c1, o)
+ *	WHERE EXISTS (SELECT FROM s.t a WHERE a."id" OPERATOR(pg_catalog.=) k.c1)
+ */
+void
+build_existing(SqlBuf *buf, Oid relid, ValueSet *keys)
+{
+	ColumnSet	tcols;
+	ColumnSet	vcols;
+	char	   *k = deparse_alias(buf, 'k');
+	char	   *a = deparse_alias(buf, 'w');
+	char	   *from = unnest_sql(buf, keys, k, true);
+
+	set_columns(keys, &tcols, &vcols);
+	appendStringInfo(&buf->sql,
+					 "SELECT %s.o FROM %s WHERE EXISTS (SELECT FROM %s %s WHERE %s)",
+					 k, from, deparse_table(relid), a,
+					 deparse_columns_eq(a, &tcols, k, &vcols));
+}
+
+/*
+ * build_update_values: update rows of a level by key, each with its own
+ * values; a row that does not give a column keeps its value.  false when
+ * no row gives a column besides the key:
+ *	UPDATE s.t a SET "name" = CASE WHEN v.c3 THEN v.c2 ELSE a."name" END
+ *	FROM ROWS FROM (pg_catalog.unnest($1::int4[]), pg_catalog.unnest($2::text[]),
+ *	                pg_catalog.unnest($3::bool[])) v(c1, c2, c3)
+ *	WHERE a."id" OPERATOR(pg_catalog.=) v.c1
+ */
+bool
+build_update_values(SqlBuf *buf, WriteLevel *level, const int *rows, int n)
+{
+	ValueSet   *keys = valueset_new(n);
+	ValueSet   *all = valueset_new(n);
+	StringInfoData set;
+	ColumnSet	tcols;
+	ColumnSet	vcols;
+	char	   *a = deparse_alias(buf, 'w');
+	char	   *v = deparse_alias(buf, 'v');
+	ListCell   *lc;
+	int			ncol;
+	int			c;
+	int			i;
+
+	for (c = 0; c < level->key.ncols; c++)
+	{
+		WriteColumn *col = write_level_column(level, level->key.names[c], false);
+		ValueColumn *vc = valueset_add(keys, col->name, col->type, level->key.collations[c]);
+
+		for (i = 0; i < n; i++)
+		{
+			vc->values[i] = col->values[rows[i]];
+			vc->nulls[i] = col->nulls[rows[i]];
+		}
+	}
+	all->cols = list_copy(keys->cols);
+	ncol = list_length(keys->cols);
+	initStringInfo(&set);
+	foreach(lc, level->columns)
+	{
+		WriteColumn *col = lfirst(lc);
+		ValueColumn *vc;
+		ValueColumn *gc;
+		bool		iskey = false;
+		bool		any = false;
+
+		for (c = 0; c < level->key.ncols; c++)
+			iskey |= strcmp(level->key.names[c], col->name) == 0;
+		for (i = 0; i < n; i++)
+			any |= col->given[rows[i]];
+		if (iskey || !any)
+			continue;
+		vc = valueset_add(all, col->name, col->type, InvalidOid);
+		gc = valueset_add(all, "", BOOLOID, InvalidOid);
+		for (i = 0; i < n; i++)
+		{
+			vc->values[i] = col->values[rows[i]];
+			vc->nulls[i] = col->nulls[rows[i]];
+			gc->values[i] = BoolGetDatum(col->given[rows[i]]);
+			gc->nulls[i] = false;
+		}
+		appendStringInfo(&set, "%s%s = CASE WHEN %s.c%d THEN %s.c%d ELSE %s END",
+						 set.len ? ", " : "", quote_identifier(col->name), v, ncol + 2, v,
+						 ncol + 1, deparse_column(a, col->name));
+		ncol += 2;
+	}
+	if (set.len == 0)
+		return false;
+	appendStringInfo(&buf->sql, "UPDATE %s %s SET %s FROM %s", level->qualified, a, set.data,
+					 unnest_sql(buf, all, v, false));
+	set_columns(keys, &tcols, &vcols);
+	appendStringInfo(&buf->sql, " WHERE %s", deparse_columns_eq(a, &tcols, v, &vcols));
+	return true;
+}

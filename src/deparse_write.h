@@ -65,6 +65,8 @@ extern void build_link_update(SqlBuf *buf, Oid relid, ValueSet *keys, ValueSet *
 extern void build_junction_insert(SqlBuf *buf, RelationInfo *rel, ValueSet *pairs);
 extern void build_junction_delete(SqlBuf *buf, RelationInfo *rel, ValueSet *owners,
 								  ValueSet *targets, bool not_targets);
+extern void build_existing(SqlBuf *buf, Oid relid, ValueSet *keys);
+extern bool build_update_values(SqlBuf *buf, WriteLevel *level, const int *rows, int n);
 extern void build_result_rows(SqlBuf *buf, Oid relid, ValueSet *keys);
 
 #endif							/* RELORM_DEPARSE_WRITE_H */

@@ -175,6 +175,7 @@ grow(WriteLevel *level)
 		level->parent = palloc(sizeof(int) * level->capacity);
 		level->skipped = palloc0(sizeof(bool) * level->capacity);
 		level->same_as = palloc(sizeof(int) * level->capacity);
+		level->objects = palloc0(sizeof(JsonbContainer *) * level->capacity);
 	}
 	else
 	{
@@ -182,6 +183,7 @@ grow(WriteLevel *level)
 		level->parent = repalloc(level->parent, sizeof(int) * level->capacity);
 		level->skipped = repalloc(level->skipped, sizeof(bool) * level->capacity);
 		level->same_as = repalloc(level->same_as, sizeof(int) * level->capacity);
+		level->objects = repalloc(level->objects, sizeof(JsonbContainer *) * level->capacity);
 	}
 	foreach(lc, level->columns)
 	{
@@ -206,6 +208,7 @@ write_level_add_row(WriteLevel *level, int parent, const char *row_path)
 	level->parent[row] = parent;
 	level->skipped[row] = false;
 	level->same_as[row] = -1;
+	level->objects[row] = NULL;
 	foreach(lc, level->columns)
 	{
 		WriteColumn *col = lfirst(lc);
@@ -633,10 +636,11 @@ parse_create(Oid relid, Jsonb *data, bool *is_array)
 
 		while ((tok = JsonbIteratorNext(&it, &e, true)) != WJB_DONE)
 		{
-			char	   *path = psprintf("$[%d]", i++);
+			char	   *path;
 
 			if (tok != WJB_ELEM)
 				continue;
+			path = psprintf("$[%d]", i++);
 			if (!is_object(&e))
 				malformed_data(path, "a row to create must be an object");
 			parse_row(level, -1, e.val.binary.data, path, 0);
@@ -979,4 +983,162 @@ parse_related_write(RelationInfo *rel, Jsonb *owner_where, char op, Jsonb *where
 		}
 	}
 	return u;
+}
+
+/* ---- relorm_save ---- */
+
+static void parse_save_row(WriteLevel *level, int parent, JsonbContainer *object,
+						   const char *path, int depth);
+
+/* save_relation_for: the SaveRelation of rel among a level's, made if new. */
+static SaveRelation *
+save_relation_for(WriteLevel *level, RelationInfo *rel, const char *key, const char *path)
+{
+	ListCell   *lc;
+	SaveRelation *sr;
+
+	foreach(lc, level->saves)
+	{
+		sr = lfirst(lc);
+		if (sr->rel == rel)
+			return sr;
+	}
+	sr = palloc0(sizeof(SaveRelation));
+	sr->rel = rel;
+	sr->key = pstrdup(key);
+	sr->rows = write_level_new(rel->target.relid, path);
+	level->saves = lappend(level->saves, sr);
+	return sr;
+}
+
+/*
+ * parse_save_value: the value of a relation key of an entity: null (to-one:
+ * unlink; to-many: unlink all), an object (to-one; to-many: a list of
+ * one), or a list of objects (to-many).
+ */
+static void
+parse_save_value(WriteLevel *level, int row, RelationInfo *rel, const char *key,
+				 JsonbValue *v, const char *path, int depth)
+{
+	bool		to_many = relation_kind_is_to_many(rel->kind);
+	SaveRelation *sr = save_relation_for(level, rel, key, path);
+
+	sr->present = lappend_int(sr->present, row);
+	if (v->type == jbvNull)
+	{
+		sr->cleared = lappend_int(sr->cleared, row);
+		return;
+	}
+	if (is_object(v))
+	{
+		parse_save_row(sr->rows, row, v->val.binary.data, path, depth + 1);
+		return;
+	}
+	if (!is_array(v) || !to_many)
+		malformed_data(path, to_many ? "a to-many relation takes a list of objects or null"
+					   : "a to-one relation takes an object or null");
+	if (JsonContainerSize(v->val.binary.data) == 0)
+		sr->cleared = lappend_int(sr->cleared, row);
+	else
+	{
+		JsonbIterator *it = JsonbIteratorInit(v->val.binary.data);
+		JsonbValue	e;
+		JsonbIteratorToken tok;
+		int			i = 0;
+
+		while ((tok = JsonbIteratorNext(&it, &e, true)) != WJB_DONE)
+		{
+			char	   *epath;
+
+			if (tok != WJB_ELEM)
+				continue;
+			epath = psprintf("%s[%d]", path, i++);
+			if (!is_object(&e))
+				malformed_data(epath, "an entity must be an object");
+			parse_save_row(sr->rows, row, e.val.binary.data, epath, depth + 1);
+		}
+	}
+}
+
+/* parse_save_row: one entity of a level: its columns and relation keys. */
+static void
+parse_save_row(WriteLevel *level, int parent, JsonbContainer *object, const char *path,
+			   int depth)
+{
+	JsonbIterator *it;
+	JsonbValue	k;
+	JsonbIteratorToken tok;
+	int			row;
+
+	check_stack_depth();
+	CHECK_FOR_INTERRUPTS();
+	if (depth > MAX_WRITE_DEPTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+				 errmsg("entity at %s nests deeper than %d levels", path, MAX_WRITE_DEPTH)));
+	row = write_level_add_row(level, parent, path);
+	level->objects[row] = object;
+	it = JsonbIteratorInit(object);
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		char	   *key;
+		char	   *kpath;
+		JsonbValue	v;
+		WriteColumn *col;
+		RelationInfo *rel;
+
+		if (tok != WJB_KEY)
+			continue;
+		key = jstr(&k);
+		kpath = psprintf("%s.%s", path, key);
+		JsonbIteratorNext(&it, &v, true);
+		if ((col = write_level_column(level, key, true)) != NULL)
+			set_value(level, col, row, &v, kpath);
+		else if ((rel = relorm_find_relation(level->relid, key)) != NULL)
+			parse_save_value(level, row, rel, key, &v, kpath, depth);
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("\"%s\" is neither a column nor a relation of table \"%s\"",
+							key, level->name),
+					 errdetail("At %s.", kpath)));
+	}
+}
+
+/*
+ * parse_save: relorm_save's entity: an object, or a list of objects; the
+ * entities at one nested position form one level, as for relorm_create.
+ */
+WriteLevel *
+parse_save(Oid relid, Jsonb *entity, bool *is_array)
+{
+	WriteLevel *level = write_level_new(relid, "$");
+	JsonbValue	v;
+
+	if (JB_ROOT_IS_SCALAR(entity))
+		malformed_data("$", "an entity must be an object or a list of objects");
+	*is_array = JB_ROOT_IS_ARRAY(entity);
+	if (!*is_array)
+	{
+		parse_save_row(level, -1, &entity->root, "$", 0);
+		return level;
+	}
+	{
+		JsonbIterator *it = JsonbIteratorInit(&entity->root);
+		JsonbIteratorToken tok;
+		int			i = 0;
+
+		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		{
+			char	   *path;
+
+			if (tok != WJB_ELEM)
+				continue;
+			path = psprintf("$[%d]", i++);
+			if (!is_object(&v))
+				malformed_data(path, "an entity must be an object");
+			parse_save_row(level, -1, v.val.binary.data, path, 0);
+		}
+	}
+	return level;
 }

@@ -61,6 +61,8 @@ typedef struct WriteLevel
 	List	   *columns;		/* WriteColumn * */
 	List	   *relations;		/* WriteRelation *: nested writes */
 	bool		on_conflict;	/* connect_or_create: ON CONFLICT DO NOTHING */
+	JsonbContainer **objects;	/* relorm_save: [row]: the entity object */
+	List	   *saves;			/* relorm_save: SaveRelation * */
 	bool	   *skipped;		/* [row]: not inserted (conflict) or deduped */
 	int		   *same_as;		/* [row]: the row it duplicates, or -1 */
 } WriteLevel;
@@ -118,6 +120,21 @@ struct WriteUpdate
 	bool		one_record;		/* some nested operation needs one row */
 };
 
+/*
+ * SaveRelation: a relation key of relorm_save's entities: the nested
+ * entities of every owner row (rows->parent: the owner row), and which
+ * owner rows give the key (present) and give it as null or [].
+ */
+typedef struct SaveRelation
+{
+	RelationInfo *rel;
+	char	   *key;			/* the relation's name, as in the entity */
+	WriteLevel *rows;
+	List	   *present;		/* int: owner rows giving the key */
+	List	   *cleared;		/* int: owner rows giving null or [] */
+} SaveRelation;
+
+extern WriteLevel *parse_save(Oid relid, Jsonb *entity, bool *is_array);
 extern WriteLevel *parse_create(Oid relid, Jsonb *data, bool *is_array);
 extern WriteUpdate *parse_update(Oid relid, Jsonb *where, Jsonb *data);
 extern WriteUpdate *parse_related_write(RelationInfo *rel, Jsonb *owner_where, char op,

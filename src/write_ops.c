@@ -46,6 +46,7 @@ PG_FUNCTION_INFO_V1(relorm_delete);
 PG_FUNCTION_INFO_V1(relorm_create_related);
 PG_FUNCTION_INFO_V1(relorm_update_related);
 PG_FUNCTION_INFO_V1(relorm_delete_related);
+PG_FUNCTION_INFO_V1(relorm_save);
 
 /* the deepest relorm_delete follows cascades (self-reference included) */
 #define MAX_CASCADE_DEPTH 64
@@ -1652,4 +1653,403 @@ relorm_delete_related(PG_FUNCTION_ARGS)
 		wrong_kind(rel, "relorm_delete_related",
 				   "Delete the target with relorm_delete, or use relorm_update with {\"relation\": {\"delete\": true}}.");
 	PG_RETURN_INT64((int64) related_write(fcinfo, rel, 'd', where, NULL, &is_array)->affected);
+}
+
+/* ---- relorm_save ---- */
+
+/* existing_rows: which rows of a level give a key naming an existing row. */
+static void
+existing_rows(WriteLevel *level, bool *haskey, bool *exists)
+{
+	int		   *keyed = palloc(sizeof(int) * Max(level->nrows, 1));
+	int			n = 0;
+	int			i;
+	Datum		values[RELORM_MAX_KEY_COLUMNS];
+	bool		nulls[RELORM_MAX_KEY_COLUMNS];
+	SqlBuf	   *buf;
+	ExecResult *res;
+	uint64		r;
+
+	for (i = 0; i < level->nrows; i++)
+	{
+		int			c;
+
+		haskey[i] = row_values(level, &level->key, i, values, nulls);
+		for (c = 0; haskey[i] && c < level->key.ncols; c++)
+			haskey[i] = !nulls[c];
+		if (haskey[i])
+			keyed[n++] = i;
+	}
+	if (n == 0)
+		return;
+	buf = sqlbuf_create();
+	build_existing(buf, level->relid, level_set(level, &level->key, keyed, n, &level->key));
+	res = run(buf, psprintf("finding the rows of table \"%s\" at %s", level->name, level->path),
+			  NULL);
+	for (r = 0; r < res->processed; r++)
+	{
+		bool		isnull;
+
+		exists[keyed[DatumGetInt64(exec_result_value(res, r, 1, &isnull)) - 1]] = true;
+	}
+}
+
+/*
+ * save_cascade applies a nested level's cascade rules (SPEC §6 relorm_save):
+ * an existing row's fields are written only with cascade "update"; a row
+ * to insert needs cascade "insert" (P0002 when its key names no row,
+ * 22023 when it has no key).
+ */
+static void
+save_cascade(WriteLevel *level, RelationInfo *rel, const bool *haskey, const bool *exists)
+{
+	int			i;
+
+	for (i = 0; i < level->nrows; i++)
+	{
+		if (exists[i])
+		{
+			ListCell   *lc;
+
+			if (rel->options.cascade_update)
+				continue;
+			foreach(lc, level->columns)
+			{
+				WriteColumn *col = lfirst(lc);
+				int			c;
+				bool		iskey = false;
+
+				for (c = 0; c < level->key.ncols; c++)
+					iskey |= strcmp(level->key.names[c], col->name) == 0;
+				if (!iskey)
+					col->given[i] = false;
+			}
+		}
+		else if (rel->options.cascade_insert)
+			continue;
+		else if (haskey[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NO_DATA_FOUND),
+					 errmsg("the key at %s names no row of table \"%s\"", level->row_paths[i],
+							level->name),
+					 errhint("Relation \"%s\" inserts rows only with \"cascade\": [\"insert\"].",
+							 rel->name)));
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("malformed data at %s: a new row of table \"%s\" without cascade insert",
+							level->row_paths[i], level->name),
+					 errhint("Register relation \"%s\" with \"cascade\": [\"insert\"], or give the key of an existing row.",
+							 rel->name)));
+	}
+}
+
+/*
+ * save_replace: a to-many (or has_one) key replaces the owner's set: rows
+ * not given are unlinked (deleted with cascade "remove"; many_to_many:
+ * their junction rows deleted); the given ones are linked.
+ */
+static void
+save_replace(WriteLevel *owner, SaveRelation *sr)
+{
+	RelationInfo *rel = sr->rel;
+	WriteLevel *rows = sr->rows;
+	int		   *present = palloc(sizeof(int) * Max(list_length(sr->present), 1));
+	int			np = 0;
+	ListCell   *lc;
+	ValueSet   *owners;
+	int			i;
+
+	foreach(lc, sr->present)
+		present[np++] = lfirst_int(lc);
+	if (np == 0)
+		return;
+	if (rel->kind == RELORM_MANY_TO_MANY)
+	{
+		SetBuilder *pairs = builder_new(&rel->source_cols, &rel->junction_source_cols,
+										&rel->target_cols, &rel->junction_target_cols);
+		Datum		ovals[RELORM_MAX_KEY_COLUMNS];
+		bool		onulls[RELORM_MAX_KEY_COLUMNS];
+		Datum		tvals[RELORM_MAX_KEY_COLUMNS];
+		bool		tnulls[RELORM_MAX_KEY_COLUMNS];
+		SqlBuf	   *buf;
+
+		for (i = 0; i < rows->nrows; i++)
+		{
+			require_values(owner, &rel->source_cols, rows->parent[i], ovals, onulls);
+			require_values(rows, &rel->target_cols, i, tvals, tnulls);
+			builder_push(pairs, ovals, onulls, rel->source_cols.ncols, tvals, tnulls);
+		}
+		run_junction_insert(rel, pairs->set, rows->path);
+		owners = level_set(owner, &rel->source_cols, present, np, &rel->junction_source_cols);
+		buf = sqlbuf_create();
+		build_junction_delete(buf, rel, owners, pairs->set->n > 0 ? pairs->set : NULL, true);
+		run(buf, psprintf("unlinking rows at %s", rows->path), NULL);
+	}
+	else
+	{
+		const ColumnSet *tkey = require_key(&rel->target.key, &rel->target);
+		RowsTarget	t;
+		ValueSet   *keep = level_set(rows, tkey, all_rows(rows->nrows), rows->nrows, tkey);
+
+		owners = level_set(owner, &rel->source_cols, present, np, &rel->source_cols);
+		t = rows_of(rel, owners);
+		if (keep->n > 0)
+		{
+			t.keys = keep;
+			t.not_keys = true;
+		}
+		if (rel->options.cascade_remove)
+			run_delete_rows(&t, psprintf("deleting rows at %s", rows->path));
+		else
+			run_update_rows(&t, NULL, column_names(&rel->target_cols),
+							psprintf("unlinking rows at %s", rows->path),
+							unlink_hint(rel, &rel->target));
+	}
+}
+
+/*
+ * save_level: relorm_save of a level of entities (nested under owner's
+ * rows through via): belongs_to entities first, then the rows inserted
+ * (keys generated) or updated by key, then the other relations' entities
+ * and the replacement of their sets.
+ */
+static void
+save_level(WriteLevel *level, WriteLevel *owner, SaveRelation *via)
+{
+	RelationInfo *rel = via ? via->rel : NULL;
+	bool	   *haskey = palloc0(sizeof(bool) * Max(level->nrows, 1));
+	bool	   *exists = palloc0(sizeof(bool) * Max(level->nrows, 1));
+	int		   *rows = palloc(sizeof(int) * Max(level->nrows, 1));
+	Datum		values[RELORM_MAX_KEY_COLUMNS];
+	bool		nulls[RELORM_MAX_KEY_COLUMNS];
+	ListCell   *lc;
+	int			n = 0;
+	int			i;
+	int			c;
+
+	check_stack_depth();
+	if (level->key.ncols == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("relorm_save needs a primary key of table \"%s\"", level->name)));
+	if (level->nrows == 0)
+		return;
+	existing_rows(level, haskey, exists);
+	if (rel != NULL)
+		save_cascade(level, rel, haskey, exists);
+
+	foreach(lc, level->saves)
+	{
+		SaveRelation *sr = lfirst(lc);
+		ListCell   *cc;
+
+		if (sr->rel->kind != RELORM_BELONGS_TO)
+			continue;
+		save_level(sr->rows, level, sr);
+		for (i = 0; i < sr->rows->nrows; i++)
+		{
+			require_values(sr->rows, &sr->rel->target_cols, i, values, nulls);
+			point_row(level, sr->rel, sr->rows->parent[i], values, nulls);
+		}
+		foreach(cc, sr->cleared)
+		{
+			for (c = 0; c < sr->rel->source_cols.ncols; c++)
+				nulls[c] = true;
+			point_row(level, sr->rel, lfirst_int(cc), values, nulls);
+		}
+	}
+	if (rel != NULL && (rel->kind == RELORM_HAS_ONE || rel->kind == RELORM_HAS_MANY))
+		for (i = 0; i < level->nrows; i++)
+		{
+			require_values(owner, &rel->source_cols, level->parent[i], values, nulls);
+			for (c = 0; c < rel->target_cols.ncols; c++)
+				set_value(level, rel->target_cols.names[c], i, values[c], nulls[c]);
+		}
+
+	for (i = 0; i < level->nrows; i++)
+		level->skipped[i] = exists[i];
+	create_level(level, NULL, NULL, false);
+	for (i = 0; i < level->nrows; i++)
+	{
+		level->skipped[i] = false;
+		if (exists[i])
+			rows[n++] = i;
+	}
+	if (n > 0)
+	{
+		SqlBuf	   *buf = sqlbuf_create();
+
+		if (build_update_values(buf, level, rows, n))
+			run(buf, psprintf("updating rows of table \"%s\" at %s", level->name, level->path),
+				psprintf("The rows at %s break a constraint of table \"%s\".", level->path,
+						 level->name));
+	}
+
+	foreach(lc, level->saves)
+	{
+		SaveRelation *sr = lfirst(lc);
+
+		if (sr->rel->kind == RELORM_BELONGS_TO)
+			continue;
+		save_level(sr->rows, level, sr);
+		save_replace(level, sr);
+	}
+}
+
+/* append_jsonb_value: a jsonb value as JSON text. */
+static void
+append_jsonb_value(StringInfo out, JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvNull:
+			appendStringInfoString(out, "null");
+			break;
+		case jbvString:
+			escape_json(out, pnstrdup(v->val.string.val, v->val.string.len));
+			break;
+		case jbvBinary:
+			appendStringInfoString(out, JsonbToCString(NULL, v->val.binary.data,
+													   v->val.binary.len));
+			break;
+		default:
+			appendStringInfoString(out, keys_jsonb_text(v));
+			break;
+	}
+}
+
+/* append_datum: a column value as JSON text (numbers and booleans bare). */
+static void
+append_datum(StringInfo out, Oid type, Datum value, bool isnull)
+{
+	Oid			outfunc;
+	bool		isvarlena;
+	char		category;
+	bool		preferred;
+	char	   *text;
+
+	if (isnull)
+	{
+		appendStringInfoString(out, "null");
+		return;
+	}
+	getTypeOutputInfo(type, &outfunc, &isvarlena);
+	text = OidOutputFunctionCall(outfunc, value);
+	get_type_category_preferred(getBaseType(type), &category, &preferred);
+	if ((category == TYPCATEGORY_NUMERIC && strspn(text, "0123456789.-+eE") == strlen(text)) ||
+		category == TYPCATEGORY_BOOLEAN)
+		appendStringInfoString(out, category == TYPCATEGORY_BOOLEAN
+							   ? (strcmp(text, "t") == 0 ? "true" : "false") : text);
+	else
+		escape_json(out, text);
+}
+
+/*
+ * save_json: an entity as saved: its fields as given, its key (generated
+ * or given) and foreign keys filled in, relation keys holding the nested
+ * entities as saved.
+ */
+static void
+save_json(StringInfo out, WriteLevel *level, int row)
+{
+	JsonbIterator *it = JsonbIteratorInit(level->objects[row]);
+	JsonbValue	k;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	bool		first = true;
+	ListCell   *lc;
+
+	appendStringInfoChar(out, '{');
+	/* the columns known for the row: given, generated, filled in */
+	foreach(lc, level->columns)
+	{
+		WriteColumn *col = lfirst(lc);
+
+		if (!col->given[row])
+			continue;
+		if (!first)
+			appendStringInfoString(out, ", ");
+		first = false;
+		escape_json(out, col->name);
+		appendStringInfoString(out, ": ");
+		append_datum(out, col->type, col->values[row], col->nulls[row]);
+	}
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		char	   *key;
+		SaveRelation *sr = NULL;
+
+		if (tok != WJB_KEY)
+			continue;
+		key = pnstrdup(k.val.string.val, k.val.string.len);
+		JsonbIteratorNext(&it, &v, true);
+		foreach(lc, level->saves)
+			if (strcmp(((SaveRelation *) lfirst(lc))->key, key) == 0)
+				sr = lfirst(lc);
+		if (sr == NULL)
+		{
+			WriteColumn *col = write_level_column(level, key, false);
+
+			if (col != NULL && col->given[row])
+				continue;		/* printed above */
+		}
+		if (!first)
+			appendStringInfoString(out, ", ");
+		first = false;
+		escape_json(out, key);
+		appendStringInfoString(out, ": ");
+		if (sr == NULL || v.type == jbvNull)
+			append_jsonb_value(out, &v);
+		else
+		{
+			bool		list = v.type == jbvBinary && JsonContainerIsArray(v.val.binary.data);
+			bool		any = false;
+			int			i;
+
+			if (list)
+				appendStringInfoChar(out, '[');
+			for (i = 0; i < sr->rows->nrows; i++)
+				if (sr->rows->parent[i] == row)
+				{
+					if (any)
+						appendStringInfoString(out, ", ");
+					any = true;
+					save_json(out, sr->rows, i);
+				}
+			if (list)
+				appendStringInfoChar(out, ']');
+		}
+	}
+	appendStringInfoChar(out, '}');
+}
+
+/*
+ * relorm_save(source, entity): TypeORM's save: insert or update by primary
+ * key, following the entity's relation keys (SPEC §6); returns the entity
+ * as saved, generated keys filled in at every depth.
+ */
+Datum
+relorm_save(PG_FUNCTION_ARGS)
+{
+	Oid			relid = arg_source(fcinfo, 0);
+	Jsonb	   *entity = arg_data(fcinfo, 1, "entity");
+	bool		is_array;
+	WriteLevel *level = parse_save(relid, entity, &is_array);
+	StringInfoData out;
+	int			i;
+
+	save_level(level, NULL, NULL);
+	initStringInfo(&out);
+	if (is_array)
+		appendStringInfoChar(&out, '[');
+	for (i = 0; i < level->nrows; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&out, ", ");
+		save_json(&out, level, i);
+	}
+	if (is_array)
+		appendStringInfoChar(&out, ']');
+	PG_RETURN_TEXT_P(cstring_to_text(out.data));
 }

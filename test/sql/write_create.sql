@@ -139,6 +139,8 @@ SELECT relorm_create('author', '{"name": "X", "books": {"update": {"where": {}, 
 -- an unknown key: 42703 with the path
 SELECT relorm_create('author', '{"name": "X", "books": {"create": [{"title": "ok"}, {"titel": "X"}]}}');
 :e
+SELECT relorm_create('author', '[{"name": "ok"}, {"nam": "X"}]');
+:e
 -- a value of the wrong type: the type's error, its path in the context
 \set SHOW_CONTEXT errors
 SELECT relorm_create('post', '{"title": "X", "tags": {"create": [{"name": "n"}]}, "id": "abc"}');
