@@ -20,6 +20,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_attribute.h"
+#include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -310,7 +311,19 @@ set_value(WriteLevel *level, WriteColumn *col, int row, JsonbValue *v, const cha
 	callback.arg = (void *) path;
 	callback.previous = error_context_stack;
 	error_context_stack = &callback;
-	col->values[row] = keys_jsonb_value(v, col->type, col->typmod);
+	if (getBaseType(col->type) == JSONBOID || getBaseType(col->type) == JSONOID)
+	{
+		/* a json(b) column takes the value itself, strings included */
+		Jsonb	   *jb = JsonbValueToJsonb(v);
+		char	   *text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+		Oid			infunc;
+		Oid			ioparam;
+
+		getTypeInputInfo(col->type, &infunc, &ioparam);
+		col->values[row] = OidInputFunctionCall(infunc, text, ioparam, col->typmod);
+	}
+	else
+		col->values[row] = keys_jsonb_value(v, col->type, col->typmod);
 	error_context_stack = callback.previous;
 	col->nulls[row] = false;
 }

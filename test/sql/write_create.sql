@@ -100,6 +100,12 @@ SELECT relorm_create('tag', '{"name": "deep", "posts": {"create": [{"title": "P1
 SELECT p.title, t.name FROM post p JOIN post_tag pt ON pt.post_id = p.id
   JOIN tag t ON t.id = pt.tag_id WHERE p.title = 'P1' ORDER BY t.name;
 
+-- A json(b) column takes the value itself: an object, a string, a number.
+CREATE TABLE note (id serial PRIMARY KEY, body jsonb, author_id int REFERENCES author);
+SELECT relorm_has_many('author', 'notes', 'note');
+SELECT relorm_create('author', '{"name": "J", "notes": {"create": [{"body": {"a": [1, 2]}}, {"body": "text"}, {"body": 3}]}}');
+SELECT body FROM note ORDER BY id;
+
 -- A column absent from some rows of a list gets its DEFAULT in those rows.
 SELECT relorm_create('author', '[{"name": "D1", "email": "d1@x"}, {"name": "D2"}]');
 
