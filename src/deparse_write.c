@@ -70,6 +70,39 @@ valueset_add(ValueSet *set, const char *name, Oid type, Oid collation)
 	return c;
 }
 
+/*
+ * carried_type: the type a column's values travel as in an array
+ * parameter: their own, or text for a type without an array type (a
+ * column that is itself an array), cast back in the statement.
+ */
+static Oid
+carried_type(Oid type)
+{
+	return OidIsValid(get_array_type(type)) ? type : TEXTOID;
+}
+
+/* carry: a value as carried_type carries it. */
+static Datum
+carry(Oid type, Datum value, bool isnull)
+{
+	Oid			outfunc;
+	bool		isvarlena;
+
+	if (isnull || carried_type(type) == type)
+		return value;
+	getTypeOutputInfo(type, &outfunc, &isvarlena);
+	return CStringGetTextDatum(OidOutputFunctionCall(outfunc, value));
+}
+
+/* carried_sql: "expr", or "(expr)::type" when the values travel as text. */
+static char *
+carried_sql(Oid type, const char *expr)
+{
+	if (carried_type(type) == type)
+		return pstrdup(expr);
+	return psprintf("(%s)::%s", expr, deparse_type(type));
+}
+
 /* array_param: "$n::type[]" of an array parameter holding n values. */
 static char *
 array_param(SqlBuf *buf, Oid type, const Datum *values, const bool *nulls, int n)
@@ -301,14 +334,14 @@ build_insert(SqlBuf *buf, WriteLevel *level, const int *rows, int n)
 	foreach(lc, level->columns)
 	{
 		WriteColumn *col = lfirst(lc);
-		ValueColumn *vc = valueset_add(set, col->name, col->type, InvalidOid);
+		ValueColumn *vc = valueset_add(set, col->name, carried_type(col->type), InvalidOid);
 		bool		all = true;
 		bool		any = false;
 		int			k;
 
 		for (i = 0; i < n; i++)
 		{
-			vc->values[i] = col->values[rows[i]];
+			vc->values[i] = carry(col->type, col->values[rows[i]], col->nulls[rows[i]]);
 			vc->nulls[i] = col->nulls[rows[i]];
 			all &= col->given[rows[i]];
 			any |= col->given[rows[i]];
@@ -331,7 +364,7 @@ build_insert(SqlBuf *buf, WriteLevel *level, const int *rows, int n)
 		names = lappend(names, col->name);
 		overriding |= col->identity_always;
 		if (all)
-			exprs = lappend(exprs, psprintf("%s.c%d", u, ncol));
+			exprs = lappend(exprs, carried_sql(col->type, psprintf("%s.c%d", u, ncol)));
 		else
 		{
 			ValueColumn *gc = valueset_add(set, "", BOOLOID, InvalidOid);
@@ -343,8 +376,10 @@ build_insert(SqlBuf *buf, WriteLevel *level, const int *rows, int n)
 				gc->nulls[i] = false;
 			}
 			ncol++;
-			exprs = lappend(exprs, psprintf("CASE WHEN %s.c%d THEN %s.c%d ELSE %s END",
-											u, ncol, u, ncol - 1, def ? def : "NULL"));
+			exprs = lappend(exprs, psprintf("CASE WHEN %s.c%d THEN %s ELSE %s END",
+											u, ncol,
+											carried_sql(col->type, psprintf("%s.c%d", u, ncol - 1)),
+											def ? def : "NULL"));
 		}
 	}
 	table_close(rel, AccessShareLock);
@@ -755,18 +790,19 @@ build_update_values(SqlBuf *buf, WriteLevel *level, const int *rows, int n)
 			any |= col->given[rows[i]];
 		if (iskey || !any)
 			continue;
-		vc = valueset_add(all, col->name, col->type, InvalidOid);
+		vc = valueset_add(all, col->name, carried_type(col->type), InvalidOid);
 		gc = valueset_add(all, "", BOOLOID, InvalidOid);
 		for (i = 0; i < n; i++)
 		{
-			vc->values[i] = col->values[rows[i]];
+			vc->values[i] = carry(col->type, col->values[rows[i]], col->nulls[rows[i]]);
 			vc->nulls[i] = col->nulls[rows[i]];
 			gc->values[i] = BoolGetDatum(col->given[rows[i]]);
 			gc->nulls[i] = false;
 		}
-		appendStringInfo(&set, "%s%s = CASE WHEN %s.c%d THEN %s.c%d ELSE %s END",
-						 set.len ? ", " : "", quote_identifier(col->name), v, ncol + 2, v,
-						 ncol + 1, deparse_column(a, col->name));
+		appendStringInfo(&set, "%s%s = CASE WHEN %s.c%d THEN %s ELSE %s END",
+						 set.len ? ", " : "", quote_identifier(col->name), v, ncol + 2,
+						 carried_sql(col->type, psprintf("%s.c%d", v, ncol + 1)),
+						 deparse_column(a, col->name));
 		ncol += 2;
 	}
 	if (set.len == 0)

@@ -269,6 +269,53 @@ write_level_column(WriteLevel *level, const char *name, bool add)
 	return col;
 }
 
+/*
+ * array_literal: a jsonb array as the text of a PostgreSQL array value
+ * ({"a","b"}, nested for several dimensions, NULL for null), for a column
+ * of an array type.
+ */
+static void
+array_literal(StringInfo out, JsonbContainer *array)
+{
+	JsonbIterator *it = JsonbIteratorInit(array);
+	JsonbValue	e;
+	JsonbIteratorToken tok;
+	bool		first = true;
+
+	appendStringInfoChar(out, '{');
+	while ((tok = JsonbIteratorNext(&it, &e, true)) != WJB_DONE)
+	{
+		char	   *text;
+		char	   *p;
+
+		if (tok != WJB_ELEM)
+			continue;
+		if (!first)
+			appendStringInfoChar(out, ',');
+		first = false;
+		if (e.type == jbvNull)
+		{
+			appendStringInfoString(out, "NULL");
+			continue;
+		}
+		if (e.type == jbvBinary && JsonContainerIsArray(e.val.binary.data))
+		{
+			array_literal(out, e.val.binary.data);
+			continue;
+		}
+		text = keys_jsonb_text(&e);
+		appendStringInfoChar(out, '"');
+		for (p = text; *p; p++)
+		{
+			if (*p == '"' || *p == '\\')
+				appendStringInfoChar(out, '\\');
+			appendStringInfoChar(out, *p);
+		}
+		appendStringInfoChar(out, '"');
+	}
+	appendStringInfoChar(out, '}');
+}
+
 /* ValuePath: the error context of reading one value: its path. */
 static void
 value_context(void *arg)
@@ -321,6 +368,19 @@ set_value(WriteLevel *level, WriteColumn *col, int row, JsonbValue *v, const cha
 
 		getTypeInputInfo(col->type, &infunc, &ioparam);
 		col->values[row] = OidInputFunctionCall(infunc, text, ioparam, col->typmod);
+	}
+	else if (v->type == jbvBinary && JsonContainerIsArray(v->val.binary.data) &&
+			 OidIsValid(get_element_type(getBaseType(col->type))))
+	{
+		/* an array column takes a json array */
+		StringInfoData text;
+		Oid			infunc;
+		Oid			ioparam;
+
+		initStringInfo(&text);
+		array_literal(&text, v->val.binary.data);
+		getTypeInputInfo(col->type, &infunc, &ioparam);
+		col->values[row] = OidInputFunctionCall(infunc, text.data, ioparam, col->typmod);
 	}
 	else
 		col->values[row] = keys_jsonb_value(v, col->type, col->typmod);

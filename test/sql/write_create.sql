@@ -106,6 +106,14 @@ SELECT relorm_has_many('author', 'notes', 'note');
 SELECT relorm_create('author', '{"name": "J", "notes": {"create": [{"body": {"a": [1, 2]}}, {"body": "text"}, {"body": 3}]}}');
 SELECT body FROM note ORDER BY id;
 
+-- An array column takes a json array (values travel as text, cast back).
+CREATE TABLE shelf (id serial PRIMARY KEY, labels text[], sizes int[] DEFAULT '{0}',
+                    author_id int REFERENCES author);
+SELECT relorm_has_many('author', 'shelves', 'shelf');
+SELECT relorm_create('author', '{"name": "S", "shelves": {"create": [{"labels": ["a", "b \"q\""], "sizes": [1, 2]},
+                                                                    {"labels": null}]}}');
+SELECT labels, sizes FROM shelf ORDER BY id;
+
 -- A column absent from some rows of a list gets its DEFAULT in those rows.
 SELECT relorm_create('author', '[{"name": "D1", "email": "d1@x"}, {"name": "D2"}]');
 
