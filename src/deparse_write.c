@@ -425,9 +425,57 @@ build_insert(SqlBuf *buf, WriteLevel *level, const int *rows, int n)
 }
 
 /*
+ * simple_filter: a filter that is only col = value items, none null (the
+ * usual {"name": "x"} or {"id": 3}); its columns' names (in the filter's
+ * order) go to *cols.
+ */
+static bool
+simple_filter(QueryFilter *f, List **cols)
+{
+	ListCell   *lc;
+
+	*cols = NIL;
+	if (f->kind != FILTER_ALL || f->items == NIL)
+		return false;
+	foreach(lc, f->items)
+	{
+		QueryFilter *item = lfirst(lc);
+
+		if (item->kind != FILTER_COMPARE || item->op != CMP_EQ ||
+			item->operand.column == NULL || item->value == NULL || item->value->isnull)
+			return false;
+		*cols = lappend(*cols, item->operand.column);
+	}
+	return true;
+}
+
+/* same_columns: two lists of QueryColumn name the same columns in order. */
+static bool
+same_columns(List *a, List *b)
+{
+	ListCell   *la;
+	ListCell   *lb;
+
+	if (list_length(a) != list_length(b))
+		return false;
+	forboth(la, a, lb, b)
+		if (((QueryColumn *) lfirst(la))->attnum != ((QueryColumn *) lfirst(lb))->attnum)
+			return false;
+	return true;
+}
+
+/*
  * build_match: the rows each filter names, with its position (0-based) in
  * `filters` (WriteFilter *), ONE statement for all the filters of a
- * relation key of a level:
+ * relation key of a level.  When every filter is col = value on the same
+ * columns, the values travel as arrays, so the statement is the same for
+ * any number of filters:
+ *
+ *	SELECT v.c1, w0."id" FROM ROWS FROM (pg_catalog.unnest($1::int4[]),
+ *	       pg_catalog.unnest($2::text[])) v(c1, c2)
+ *	JOIN s.t w0 ON w0."name" OPERATOR(pg_catalog.=) v.c2
+ *
+ * otherwise one arm per filter:
  *
  *	SELECT 0, t1."id", t1."x" FROM s.t t1 WHERE <filter 0>
  *	UNION ALL SELECT 1, t2."id", t2."x" FROM s.t t2 WHERE <filter 1> ...
@@ -437,8 +485,80 @@ build_match(SqlBuf *buf, Oid relid, List *filters, List *names)
 {
 	ListCell   *lc;
 	char	   *table = deparse_table(relid);
+	List	   *first = NIL;
+	bool		simple = true;
 	int			i = 0;
 
+	foreach(lc, filters)
+	{
+		WriteFilter *f = lfirst(lc);
+		List	   *cols;
+
+		if (!simple_filter(f->filter, &cols) || (first != NIL && !same_columns(first, cols)))
+		{
+			simple = false;
+			break;
+		}
+		if (first == NIL)
+			first = cols;
+	}
+	if (simple && filters != NIL)
+	{
+		int			n = list_length(filters);
+		ValueSet   *set = valueset_new(n);
+		ValueColumn *ord = valueset_add(set, "", INT4OID, InvalidOid);
+		char	   *v = deparse_alias(buf, 'v');
+		char	   *a = deparse_alias(buf, 'w');
+		StringInfoData on;
+		ListCell   *cc;
+		int			c = 0;
+
+		foreach(cc, first)
+		{
+			QueryColumn *col = lfirst(cc);
+
+			valueset_add(set, col->name, ((QueryFilter *) list_nth(((WriteFilter *) linitial(filters))->filter->items, c))->value->type,
+						 InvalidOid);
+			c++;
+		}
+		i = 0;
+		foreach(lc, filters)
+		{
+			WriteFilter *f = lfirst(lc);
+			ListCell   *ic;
+			int			k = 1;
+
+			ord->values[i] = Int32GetDatum(i);
+			ord->nulls[i] = false;
+			foreach(ic, f->filter->items)
+			{
+				ValueColumn *vc = list_nth(set->cols, k++);
+				QueryValue *val = ((QueryFilter *) lfirst(ic))->value;
+
+				vc->values[i] = val->value;
+				vc->nulls[i] = false;
+			}
+			i++;
+		}
+		initStringInfo(&on);
+		c = 2;
+		foreach(cc, first)
+		{
+			QueryColumn *col = lfirst(cc);
+			ValueColumn *vc = list_nth(set->cols, c - 1);
+
+			appendStringInfo(&on, "%s%s %s %s.c%d", on.len ? " AND " : "",
+							 deparse_column(a, col->name),
+							 deparse_operator(col->type, vc->type, BTEqualStrategyNumber),
+							 v, c);
+			c++;
+		}
+		appendStringInfo(&buf->sql, "SELECT %s.c1, %s FROM %s JOIN %s %s ON %s", v,
+						 column_list(a, names), unnest_sql(buf, set, v, false), table, a,
+						 on.data);
+		return;
+	}
+	i = 0;
 	foreach(lc, filters)
 	{
 		WriteFilter *f = lfirst(lc);
