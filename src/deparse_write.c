@@ -384,6 +384,14 @@ build_insert(SqlBuf *buf, WriteLevel *level, const int *rows, int n)
 	}
 	table_close(rel, AccessShareLock);
 
+	if (names == NIL)
+	{
+		/* no column given: every column takes its default */
+		appendStringInfo(&buf->sql,
+						 "INSERT INTO %s SELECT FROM pg_catalog.generate_series(1, %s)",
+						 level->qualified, deparse_value(buf, INT4OID, Int32GetDatum(n), false));
+		return;
+	}
 	from = unnest_sql(buf, set, u, false);
 	{
 		StringInfoData sel;

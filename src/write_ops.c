@@ -200,6 +200,8 @@ static ValueSet *
 level_set(WriteLevel *level, const ColumnSet *cols, const int *rows, int n, const ColumnSet *as)
 {
 	ValueSet   *set = valueset_new(n);
+	Datum		values[RELORM_MAX_KEY_COLUMNS];
+	bool		nulls[RELORM_MAX_KEY_COLUMNS];
 	int			c;
 	int			i;
 
@@ -211,7 +213,7 @@ level_set(WriteLevel *level, const ColumnSet *cols, const int *rows, int n, cons
 		for (i = 0; i < n; i++)
 		{
 			if (col == NULL || !col->given[rows[i]])
-				require_values(level, cols, rows[i], NULL, NULL);
+				require_values(level, cols, rows[i], values, nulls);
 			vc->values[i] = col->values[rows[i]];
 			vc->nulls[i] = col->nulls[rows[i]];
 		}
@@ -638,7 +640,8 @@ children_after(WriteLevel *level, WriteRelation *wr)
 							&rel->junction_target_cols);
 	else
 	{
-		require_key(&rel->target.key, &rel->target);
+		if (wr->connect != NIL || wr->coc != NULL)
+			require_key(&rel->target.key, &rel->target);
 		links = builder_new(&rel->target.key, &rel->target.key, &rel->source_cols,
 							&rel->target_cols);
 	}
@@ -952,7 +955,7 @@ cross_pairs(RelationInfo *rel, ValueSet *owners, ValueSet *targets)
 				b[c] = ((ValueColumn *) lfirst(lc))->values[j];
 				bn[c++] = ((ValueColumn *) lfirst(lc))->nulls[j];
 			}
-			builder_push(sb, a, an, owners->cols->length, b, bn);
+			builder_push(sb, a, an, list_length(owners->cols), b, bn);
 		}
 	return sb->set;
 }

@@ -175,3 +175,21 @@ SELECT relorm_create_related('book', 'author', 1, '{"name": "X"}');
 SELECT relorm_create_related('author', 'books', 999, '{"title": "X"}');
 :e
 SELECT * FROM counts;
+
+-- ---- edges ----
+\set VERBOSITY terse
+-- an empty list creates nothing; {} creates a row of defaults
+SELECT relorm_create('tag', '[]');
+SELECT relorm_create('tag', '{}');
+-- children in a table without a primary key, all columns defaulted but one
+CREATE TABLE log (at int DEFAULT 7, author_id int REFERENCES author);
+SELECT relorm_has_many('author', 'logs', 'log');
+SELECT relorm_create('author', '{"name": "L", "logs": {"create": [{}, {"at": 1}]}}');
+SELECT at, (SELECT name FROM author WHERE id = author_id) FROM log ORDER BY at;
+-- self-reference 32 levels deep (one statement pair per level); deeper: 54001
+CREATE TABLE node (id serial PRIMARY KEY, parent_id int REFERENCES node);
+SELECT relorm_has_many('node', 'children', 'node', foreign_key => '{parent_id}');
+SELECT relorm_create('node', (repeat('{"children": {"create": ', 32) || '{}' || repeat('}}', 32))::jsonb);
+SELECT count(*) AS nodes, count(parent_id) AS children FROM node;
+SELECT relorm_create('node', (repeat('{"children": {"create": ', 40) || '{}' || repeat('}}', 40))::jsonb);
+:e
