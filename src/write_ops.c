@@ -54,6 +54,7 @@ PG_FUNCTION_INFO_V1(relorm_save);
 static void create_level(WriteLevel *level, WriteLevel *owner, RelationInfo *via,
 						 bool all_owners);
 static uint64 update_rows(WriteUpdate *u, RelationInfo *rel, WriteLevel *owners);
+static uint64 delete_rows(Oid relid, RowsTarget *t, int depth);
 
 /* ---- running statements ---- */
 
@@ -1784,6 +1785,37 @@ save_replace(WriteLevel *owner, SaveRelation *sr)
 			builder_push(pairs, ovals, onulls, rel->source_cols.ncols, tvals, tnulls);
 		}
 		run_junction_insert(rel, pairs->set, rows->path);
+		if (rel->options.cascade_remove)
+		{
+			/* the targets no longer listed are deleted, junction rows first */
+			RowsTarget	t = rows_of(rel, level_set(owner, &rel->source_cols, present, np,
+												   &rel->source_cols));
+			ExecResult *res;
+
+			if (rows->nrows > 0)
+			{
+				t.keys = level_set(rows, &rel->target_cols, all_rows(rows->nrows), rows->nrows,
+								   &rel->target_cols);
+				t.not_keys = true;
+			}
+			buf = sqlbuf_create();
+			build_rows_select(buf, &t, column_names(&rel->target_cols), true);
+			res = run(buf, psprintf("deleting rows at %s", rows->path), NULL);
+			if (res->processed > 0)
+			{
+				RowsTarget	dt;
+
+				buf = sqlbuf_create();
+				build_junction_delete(buf, rel, NULL,
+									  result_set(res, 1, &rel->target_cols,
+												 &rel->junction_target_cols), false);
+				run(buf, psprintf("deleting rows at %s", rows->path), NULL);
+				memset(&dt, 0, sizeof(dt));
+				dt.relid = rel->target.relid;
+				dt.keys = result_set(res, 1, &rel->target_cols, &rel->target_cols);
+				delete_rows(rel->target.relid, &dt, 1);
+			}
+		}
 		owners = level_set(owner, &rel->source_cols, present, np, &rel->junction_source_cols);
 		buf = sqlbuf_create();
 		build_junction_delete(buf, rel, owners, pairs->set->n > 0 ? pairs->set : NULL, true);

@@ -76,3 +76,11 @@ SELECT * FROM category ORDER BY id;
 -- several entities at once, nested: one statement per level
 SELECT relorm_save('question', '[{"title": "Q2", "answers": [{"text": "b1"}]}, {"title": "Q3", "answers": [{"text": "c1"}, {"text": "c2"}]}]');
 SELECT a.text, q.title FROM answer a JOIN question q ON q.id = a.question_id ORDER BY a.id;
+
+-- many_to_many with cascade remove: a category missing from the list is
+-- deleted, with its junction rows
+SELECT relorm_drop_relation('question', 'categories');
+SELECT relorm_many_to_many('question', 'categories', 'category', options => '{"cascade": true}');
+SELECT relorm_save('question', '{"id": 1, "categories": [{"name": "birds"}]}');
+SELECT * FROM category ORDER BY id;
+SELECT * FROM question_categories ORDER BY 1, 2;
