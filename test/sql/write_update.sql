@@ -119,8 +119,10 @@ SELECT * FROM books;
 -- fewer matches than filters: P0002
 SELECT relorm_update('post', '{"id": 3}', '{"tags": {"add": [{"name": "javascript"}, {"name": "missing"}]}}');
 :e
--- add on a belongs_to: 42809 with a hint
+-- add on a belongs_to or a has_one: 42809 with a hint
 SELECT relorm_update('book', '{"id": 1}', '{"author": {"add": {"id": 1}}}');
+:e
+SELECT relorm_update('author', '{"id": 1}', '{"account": {"add": {"id": 1}}}');
 :e
 
 -- ---- disconnect ----
