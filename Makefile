@@ -29,7 +29,7 @@ REGRESS_CORE       = catalog keys link_ops renames security plans collation \
 REGRESS_REGISTER   = register_ddl register_infer register_keys register_through \
                      register_create
 REGRESS_READS      = read_pivot read_order read_pages
-REGRESS_WRITES     =
+REGRESS_WRITES     = write_create write_update write_delete write_security write_save
 REGRESS_HARDENING  =
 REGRESS      = $(REGRESS_CORE) $(REGRESS_REGISTER) $(REGRESS_READS) \
                $(REGRESS_WRITES) $(REGRESS_HARDENING)
@@ -37,13 +37,13 @@ REGRESS_OPTS = --inputdir=test --load-extension=relorm
 # regression suites that count statements with pg_stat_statements, which must
 # be preloaded: run by `make test` on a temp instance configured by
 # test/pgss.conf (or `make installcheck-pgss` against a server so configured)
-REGRESS_PGSS = pivot_ops query_select
+REGRESS_PGSS = pivot_ops query_select write_pgss
 PGSS_OPTS    = --outputdir=output_pgss --load-extension=pg_stat_statements
 # isolation specs (test/isolation/specs/NAME.spec), run after REGRESS
 ISOLATION_CORE      = metadata_invalidation pivot_races register_race
 ISOLATION_REGISTER  = register_concurrent
 ISOLATION_READS     = read_keyset
-ISOLATION_WRITES    =
+ISOLATION_WRITES    = write_races
 ISOLATION_HARDENING =
 ISOLATION      = $(ISOLATION_CORE) $(ISOLATION_REGISTER) $(ISOLATION_READS) \
                  $(ISOLATION_WRITES) $(ISOLATION_HARDENING)

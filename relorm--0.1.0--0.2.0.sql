@@ -156,6 +156,58 @@ COMMENT ON FUNCTION @extschema@.relorm_count(pg_catalog.regclass, pg_catalog.jso
 -- Section: writes (SPEC §6)
 -- ---------------------------------------------------------------------
 
+-- relorm_create(source, data): nested create / connect / connect_or_create.
+CREATE FUNCTION @extschema@.relorm_create(source pg_catalog.regclass, data pg_catalog.jsonb)
+RETURNS pg_catalog.json AS 'MODULE_PATHNAME', 'relorm_create'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+COMMENT ON FUNCTION @extschema@.relorm_create(pg_catalog.regclass, pg_catalog.jsonb) IS
+'create a row (object) or rows (array) with nested writes through relations; returns the row(s) as json';
+
+-- relorm_update(source, where, data): columns and nested relation operations.
+CREATE FUNCTION @extschema@.relorm_update(
+    source pg_catalog.regclass, "where" pg_catalog.jsonb, data pg_catalog.jsonb)
+RETURNS pg_catalog.int8 AS 'MODULE_PATHNAME', 'relorm_update'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+COMMENT ON FUNCTION @extschema@.relorm_update(pg_catalog.regclass, pg_catalog.jsonb, pg_catalog.jsonb) IS
+'update the rows "where" matches with data''s columns and relation operations; returns how many matched';
+
+-- relorm_delete(source, where): delete, following cascade "remove" first.
+CREATE FUNCTION @extschema@.relorm_delete(source pg_catalog.regclass, "where" pg_catalog.jsonb)
+RETURNS pg_catalog.int8 AS 'MODULE_PATHNAME', 'relorm_delete'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+COMMENT ON FUNCTION @extschema@.relorm_delete(pg_catalog.regclass, pg_catalog.jsonb) IS
+'delete the rows "where" matches, following relations with cascade remove first; returns how many';
+
+CREATE FUNCTION @extschema@.relorm_create_related(
+    source pg_catalog.regclass, relation pg_catalog.text, owner "any", data pg_catalog.jsonb)
+RETURNS pg_catalog.json AS 'MODULE_PATHNAME', 'relorm_create_related'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+COMMENT ON FUNCTION @extschema@.relorm_create_related(pg_catalog.regclass, pg_catalog.text, "any", pg_catalog.jsonb) IS
+'create rows related to the owner (junction rows too); returns them as json';
+
+CREATE FUNCTION @extschema@.relorm_update_related(
+    source pg_catalog.regclass, relation pg_catalog.text, owner "any",
+    "where" pg_catalog.jsonb, data pg_catalog.jsonb)
+RETURNS pg_catalog.int8 AS 'MODULE_PATHNAME', 'relorm_update_related'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+COMMENT ON FUNCTION @extschema@.relorm_update_related(pg_catalog.regclass, pg_catalog.text, "any", pg_catalog.jsonb, pg_catalog.jsonb) IS
+'update the owner''s related rows that "where" matches; returns how many';
+
+CREATE FUNCTION @extschema@.relorm_delete_related(
+    source pg_catalog.regclass, relation pg_catalog.text, owner "any",
+    "where" pg_catalog.jsonb DEFAULT '{}')
+RETURNS pg_catalog.int8 AS 'MODULE_PATHNAME', 'relorm_delete_related'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+COMMENT ON FUNCTION @extschema@.relorm_delete_related(pg_catalog.regclass, pg_catalog.text, "any", pg_catalog.jsonb) IS
+'delete the owner''s related rows that "where" matches (many_to_many: targets and junction rows); returns how many';
+
+-- relorm_save(source, entity): TypeORM's save, cascades included.
+CREATE FUNCTION @extschema@.relorm_save(source pg_catalog.regclass, entity pg_catalog.jsonb)
+RETURNS pg_catalog.json AS 'MODULE_PATHNAME', 'relorm_save'
+LANGUAGE C VOLATILE SECURITY INVOKER;
+COMMENT ON FUNCTION @extschema@.relorm_save(pg_catalog.regclass, pg_catalog.jsonb) IS
+'insert or update the entity by primary key, following its relation keys with the relations'' cascades; returns it with generated keys filled in';
+
 -- (end of section: writes)
 
 

@@ -1174,3 +1174,18 @@ deparse_owner_exists(SqlBuf *buf, RelationInfo *rel, const KeyList *owner)
 	appendStringInfo(&buf->sql, "SELECT EXISTS (SELECT FROM %s %s WHERE %s)",
 					 rel->source.qualified, s, join_list(parts, " AND "));
 }
+
+/*
+ * deparse_filter_on: a parsed filter (parse_filter_on) as a condition
+ * over its table, which takes `alias` (NULL: the next alias); for the
+ * write statements, which print several filters over one row.
+ */
+char *
+deparse_filter_on(SqlBuf *buf, QueryTable *table, QueryFilter *filter, const char *alias)
+{
+	if (alias != NULL)
+		table->alias = pstrdup(alias);
+	else
+		new_table_alias(buf, table);
+	return deparse_filter(buf, filter);
+}

@@ -15,5 +15,7 @@
 extern void deparse_statement(SqlBuf *buf, QueryStatement *stmt);
 extern void deparse_owner_exists(SqlBuf *buf, RelationInfo *rel, const KeyList *owner);
 extern char *deparse_order_option(Oid relid, const char *alias, Jsonb *order);
+extern char *deparse_filter_on(SqlBuf *buf, QueryTable *table, QueryFilter *filter,
+							   const char *alias);
 
 #endif							/* RELORM_DEPARSE_QUERY_H */

@@ -451,3 +451,81 @@ exec_ddl(const char *sql)
 		elog(ERROR, "relorm could not run \"%s\": %s", sql, SPI_result_code_string(rc));
 	SPI_finish();
 }
+
+/*
+ * exec_buf runs a statement built on a SqlBuf (its plan kept per text, as
+ * exec_query_plan) with the values it carries, and returns its rows copied
+ * into the caller's memory.  A constraint violation without a hint gets
+ * `hint` (the write statements say what relorm was doing).
+ */
+ExecResult *
+exec_buf(SqlBuf *buf, bool read_only, const char *hint)
+{
+	MemoryContext context = CurrentMemoryContext;
+	ExecResult *result = palloc0(sizeof(ExecResult));
+	volatile int ret = 0;
+	uint64		i;
+
+	SPI_connect();
+	PG_TRY();
+	{
+		ret = SPI_execute_plan(exec_query_plan(buf), buf->values, buf->nulls, read_only, 0);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(context);
+		edata = CopyErrorData();
+		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION &&
+			edata->hint == NULL && hint != NULL)
+		{
+			FlushErrorState();
+			edata->hint = pstrdup(hint);
+			ReThrowError(edata);
+		}
+		FreeErrorData(edata);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+
+	if (ret < 0)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(ret));
+	result->processed = SPI_processed;
+	if (SPI_tuptable != NULL)
+	{
+		MemoryContext spi = MemoryContextSwitchTo(context);
+
+		result->desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
+		result->rows = palloc(sizeof(HeapTuple) * (SPI_processed + 1));
+		for (i = 0; i < SPI_processed; i++)
+			result->rows[i] = heap_copytuple(SPI_tuptable->vals[i]);
+		MemoryContextSwitchTo(spi);
+	}
+	SPI_finish();
+	return result;
+}
+
+/*
+ * exec_lock_owner_values: exec_lock_owner for an owner whose key (the
+ * columns `cols` of the relation's source) the caller holds as values:
+ * the same advisory lock, so relorm_update's set and create of a relation
+ * and relorm_set / relorm_attach on the same owner run one after another.
+ */
+void
+exec_lock_owner_values(RelationInfo *rel, const ColumnSet *cols, const Datum *values)
+{
+	KeyList		owner;
+	Datum		one[RELORM_MAX_KEY_COLUMNS];
+	int			c;
+
+	memset(&owner, 0, sizeof(owner));
+	owner.columns = cols;
+	owner.nkeys = 1;
+	for (c = 0; c < cols->ncols; c++)
+	{
+		one[c] = values[c];
+		owner.values[c] = &one[c];
+	}
+	exec_lock_owner(rel, &owner);
+}

@@ -32,5 +32,8 @@ extern SPIPlanPtr exec_query_plan(SqlBuf *buf);
 extern Datum exec_query_scalar(SqlBuf *buf, Oid type, bool *isnull);
 extern List *exec_text_rows(const char *sql);
 extern void exec_ddl(const char *sql);
+extern void exec_lock_owner_values(RelationInfo *rel, const ColumnSet *cols,
+								   const Datum *values);
+extern ExecResult *exec_buf(SqlBuf *buf, bool read_only, const char *hint);
 
 #endif							/* RELORM_EXEC_H */

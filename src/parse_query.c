@@ -2059,3 +2059,16 @@ parse_join(Oid source, const char *relation, Jsonb *query)
 	rows->paged = (limit != NULL || offset != NULL);
 	return stmt;
 }
+
+/*
+ * parse_filter_on: a filter object (SPEC §5 where) over one table, for
+ * the write parser (connect, set, disconnect, delete, update filters);
+ * errors name `path`.
+ */
+QueryFilter *
+parse_filter_on(QueryTable *table, JsonbContainer *filter, const char *path)
+{
+	ParseState	ps = {0};
+
+	return parse_filter(&ps, table, filter, path, 0);
+}

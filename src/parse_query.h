@@ -320,5 +320,7 @@ extern QueryStatement *parse_source_count(Oid source, Jsonb *where);
 extern List *parse_order_option(QueryTable *table, Jsonb *order);
 extern QueryTable *parse_table(Oid relid);
 extern SortDirection parse_order_direction(const char *text);
+extern QueryFilter *parse_filter_on(QueryTable *table, JsonbContainer *filter,
+									const char *path);
 
 #endif							/* RELORM_PARSE_QUERY_H */

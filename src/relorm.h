@@ -14,12 +14,14 @@
  *	  infer.c		foreign keys and junctions found in the system catalogs
  *	2 keys.c		"any" arguments and jsonb values to typed values
  *	3 parse_query.c	a query's jsonb to a tree of nodes, names resolved
+ *	  parse_write.c	write data (SPEC §6) to set-based write nodes
  *	4 deparse.c		the one SQL builder: SqlBuf, names, operators, params
- *	  deparse_link.c, deparse_query.c: the statements, from metadata/nodes
+ *	  deparse_link.c, deparse_query.c, deparse_write.c: the statements,
+ *	  from metadata/nodes
  *	  deparse_ddl.c: the DDL of the create and accessor options
  *	5 exec.c		SPI and the plan caches; results.c: result rows, outcomes
  *	6 fnargs.c		arguments shared by the SQL-callable families:
- *	  link_ops.c, pivot_ops.c, read_ops.c, register.c
+ *	  link_ops.c, pivot_ops.c, read_ops.c, write_ops.c, register.c
  *
  *-------------------------------------------------------------------------
  */

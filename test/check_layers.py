@@ -45,6 +45,7 @@ LAYERS = {
 # (shared argument handling) but never a sibling family.
 SAME_LAYER_OK = {
     1: None,
+    3: {"parse_query"},   # parse_write parses filters with parse_query
     4: None,
     5: None,
     6: {"fnargs"},

@@ -89,6 +89,19 @@ SELECT relorm_attach('post', 'categories', 1, 2);
 :e
 SELECT relorm_associate('author', 'reviews', 1, 103);
 :e
+-- ... and so are the writes of SPEC §6 (nest them through the two
+-- relations instead), with nothing written
+SELECT relorm_create('author', '{"name": "X", "reviews": {"create": [{"stars": 1}]}}');
+:e
+SELECT relorm_update('author', '{"id": 1}', '{"reviews": {"set": []}}');
+:e
+SELECT relorm_create_related('author', 'reviews', 1, '{"stars": 1}');
+:e
+SELECT relorm_update_related('author', 'reviews', 1, '{}', '{"stars": 1}');
+:e
+SELECT relorm_delete_related('author', 'reviews', 1);
+:e
+SELECT count(*) AS authors, (SELECT count(*) FROM review) AS reviews FROM author;
 
 -- Registration errors: a has_one_through over a to-many path (42809), an
 -- unknown relation (42704), a through relation followed by another (42809),
