@@ -509,6 +509,8 @@ mode_demo() {
 # The full benchmark run: bench/RESULTS.md and bench/results/.
 mode_bench() {
     python3 "$ROOT/bench/run.py"
+    # the write scenarios (issue 10): bench/results/writes.md
+    python3 "$ROOT/bench/writes.py"
 }
 
 mode_run() {
