@@ -29,7 +29,7 @@ REGRESS_CORE       = catalog keys link_ops renames security plans collation \
 REGRESS_REGISTER   =
 REGRESS_READS      =
 REGRESS_WRITES     =
-REGRESS_HARDENING  =
+REGRESS_HARDENING  = harden_keys
 REGRESS      = $(REGRESS_CORE) $(REGRESS_REGISTER) $(REGRESS_READS) \
                $(REGRESS_WRITES) $(REGRESS_HARDENING)
 REGRESS_OPTS = --inputdir=test --load-extension=relorm
@@ -43,7 +43,7 @@ ISOLATION_CORE      = metadata_invalidation pivot_races register_race
 ISOLATION_REGISTER  =
 ISOLATION_READS     =
 ISOLATION_WRITES    =
-ISOLATION_HARDENING =
+ISOLATION_HARDENING = harden_link_order
 ISOLATION      = $(ISOLATION_CORE) $(ISOLATION_REGISTER) $(ISOLATION_READS) \
                  $(ISOLATION_WRITES) $(ISOLATION_HARDENING)
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=relorm

@@ -268,6 +268,14 @@ collect(KeyBuilder *kb, Datum value, Oid type, bool top)
 		collect_jsonb(kb, DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
 															 CStringGetDatum(TextDatumGetCString(value)))),
 					  top);
+	else if (cols->ncols == 1 && base == getBaseType(cols->types[0]))
+	{
+		/*
+		 * a value of the key column's own type is one key, also when that
+		 * type is a composite or an array type
+		 */
+		collect_scalar(kb, value, type);
+	}
 	else if (OidIsValid(get_element_type(base)))
 	{
 		ArrayType  *array = DatumGetArrayTypeP(value);
