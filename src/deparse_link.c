@@ -335,12 +335,18 @@ append_outcome(SqlBuf *sb, RelationInfo *rel, KeyShapeKind shape,
 /*
  * append_fk_write_filter writes the rows of the target a has_one / has_many
  * write changes (FROM and WHERE, after "FROM "): with `locked`, the rows
- * already chosen and locked by CTE l; else the rows the call names.
+ * changed among those CTE l locked; else the rows CTE l locks.
  *
  * add / set link:	o, k WHERE t.id = k.k1 AND (t.fk1 IS NULL OR NOT t.fk1 = o.o1)
  * remove:			o, k WHERE t.id = k.k1 AND t.fk1 = o.o1
  * set unlink:		o WHERE t.fk1 = o.o1 [AND NOT EXISTS (SELECT FROM k WHERE t.id = k.k1)]
- * locked:			k (or the NOT EXISTS) replaced by l: t.id = l.l1
+ * locked:			k replaced by l: t.id = l.l1
+ *
+ * A set runs two statements, the unlink then the link: its unlink locks
+ * every row either may change, the owner's rows and the given ones, so
+ * that all of them are locked in one key order:
+ *	o WHERE EXISTS (SELECT FROM (SELECT x.id AS l1 FROM target x, o
+ *		WHERE x.fk1 = o.o1 UNION ALL SELECT k.k1 FROM k) u WHERE t.id = u.l1)
  */
 static void
 append_fk_write_filter(SqlBuf *sb, RelationInfo *rel, RelOp op, KeyShapeKind shape,
@@ -349,6 +355,19 @@ append_fk_write_filter(SqlBuf *sb, RelationInfo *rel, RelOp op, KeyShapeKind sha
 {
 	const ColumnSet *fk = &rel->target_cols;
 
+	if (op == RELOP_SET_UNLINK && !locked && shape != SHAPE_NONE)
+	{
+		appendStringInfoString(&sb->sql, "o WHERE EXISTS (SELECT FROM (SELECT ");
+		append_select_list(sb, "x", rel->target_key, lcols);
+		appendStringInfo(&sb->sql, " FROM %s x, o WHERE ", rel->target.qualified);
+		append_columns_eq(sb, "x", fk, "o", ocols);
+		appendStringInfoString(&sb->sql, " UNION ALL SELECT ");
+		append_column_list(sb, "k", kcols);
+		appendStringInfoString(&sb->sql, " FROM k) u WHERE ");
+		append_columns_eq(sb, "t", rel->target_key, "u", lcols);
+		appendStringInfoChar(&sb->sql, ')');
+		return;
+	}
 	if (locked)
 	{
 		appendStringInfoString(&sb->sql, "o, l WHERE ");
@@ -366,7 +385,7 @@ append_fk_write_filter(SqlBuf *sb, RelationInfo *rel, RelOp op, KeyShapeKind sha
 		append_columns_differ(sb, "t", fk, "o", ocols);
 	else
 		append_columns_eq(sb, "t", fk, "o", ocols);
-	if (op == RELOP_SET_UNLINK && !locked && shape != SHAPE_NONE)
+	if (op == RELOP_SET_UNLINK && shape != SHAPE_NONE)
 	{
 		appendStringInfoString(&sb->sql, " AND NOT EXISTS (SELECT FROM k WHERE ");
 		append_columns_eq(sb, "t", rel->target_key, "k", kcols);

@@ -92,6 +92,12 @@ add_or_remove(FunctionCallInfo fcinfo, RelOp op)
 	targets = keys_from_argument(fcinfo, 3, require_key(rel->target_key, &rel->target),
 								 "targets", false);
 
+	/*
+	 * several junction rows: wait for a set of this owner, whose delete and
+	 * insert would otherwise cross ours (issue 12: no deadlock)
+	 */
+	if (rel->kind == RELORM_MANY_TO_MANY && shape_of(targets) == SHAPE_MANY)
+		exec_lock_owner(rel, owner);
 	changed = run_write(rel, op, shape_of(targets), owner, targets);
 	PG_RETURN_INT64(changed);
 }
