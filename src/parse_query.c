@@ -1053,6 +1053,9 @@ is_aggregate(JsonbContainer *spec, const char *path)
 	return n == 1;
 }
 
+/* the most relations a chain's path may follow (SPEC §7: 54001) */
+#define MAX_CHAIN_HOPS MAX_QUERY_DEPTH
+
 /*
  * parse_chain_path: {"chain": "a.b", ...query}: the unique rows (by
  * primary key) at the end of the path from table; `top` for relorm_chain,
@@ -1065,6 +1068,7 @@ parse_chain_path(ParseState *ps, QueryTable *table, const char *pathspec,
 {
 	QueryChain *chain = palloc0(sizeof(QueryChain));
 	char	   *steps = pstrdup(pathspec);
+	int			nhops;
 	char	   *step;
 	char	   *save = NULL;
 	QueryTable *current = table;
@@ -1087,6 +1091,15 @@ parse_chain_path(ParseState *ps, QueryTable *table, const char *pathspec,
 	if (steps[0] == '\0' || steps[0] == '.' || steps[strlen(steps) - 1] == '.' ||
 		strstr(steps, "..") != NULL)
 		malformed(path, "chain needs a path of relations, like \"books.reviews\"");
+	nhops = 1;
+	for (step = steps; *step; step++)
+		if (*step == '.')
+			nhops++;
+	if (nhops > MAX_CHAIN_HOPS)
+		ereport(ERROR,
+				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+				 errmsg("chain path%s has %d relations, more than the limit of %d",
+						top ? "" : psprintf(" at %s", path), nhops, MAX_CHAIN_HOPS)));
 	for (step = strtok_r(steps, ".", &save); step; step = strtok_r(NULL, ".", &save))
 	{
 		QueryChainStep *s = palloc(sizeof(QueryChainStep));
