@@ -726,6 +726,9 @@ deparse_rows(SqlBuf *buf, QueryRows *rows, const char *from, List *conditions)
 		conditions = lappend(conditions, deparse_filter(buf, rows->where));
 	if (rows->limit)
 		limit_sql = value_sql(buf, rows->limit);
+	/* a to-one relation is one row at most, whatever the limit says */
+	if (rows->mode == ROWS_OBJECT && limit_sql != NULL)
+		limit_sql = psprintf("LEAST(%s, 1)", limit_sql);
 	if (rows->offset)
 		offset_sql = value_sql(buf, rows->offset);
 	if (rows->mode == ROWS_OBJECT && limit_sql == NULL)

@@ -28,10 +28,12 @@
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "executor/spi.h"
+#include "jit/jit.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/elog.h"
 #include "utils/fmgrprotos.h"
+#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
@@ -203,6 +205,38 @@ constraint_hint(RelationInfo *rel, const StatementSpec *spec, int sqlerrcode)
 }
 
 /*
+ * exec_jit_off turns JIT compilation off until exec_jit_restore, and
+ * returns what to give it: relorm's statements run without JIT.  JIT
+ * compiles a wide statement (hundreds of relation items, an OR of
+ * thousands of relation filters) for seconds to minutes in LLVM, which
+ * no cancel interrupts, while relorm's statements are short and built for
+ * indexes.  The setting is saved in a GUC nest level as a function's SET
+ * clause saves it: restored on return, and by (sub)transaction abort on an
+ * error.  JIT is decided by the jit setting at execution too, so a cached
+ * plan planned with JIT on runs without it.
+ */
+int
+exec_jit_off(void)
+{
+	int			nest;
+
+	if (!jit_enabled)
+		return -1;
+	nest = NewGUCNestLevel();
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return nest;
+}
+
+/* exec_jit_restore restores the jit setting exec_jit_off changed. */
+void
+exec_jit_restore(int nest)
+{
+	if (nest >= 0)
+		AtEOXact_GUC(true, nest);
+}
+
+/*
  * exec_statement runs the statement of (rel, spec) with the given
  * parameters and returns its rows, copied into the caller's memory.
  */
@@ -214,8 +248,10 @@ exec_statement(RelationInfo *rel, const StatementSpec *spec,
 	ExecResult *result = palloc0(sizeof(ExecResult));
 	volatile int ret = 0;
 	uint64		i;
+	int			jit;
 
 	SPI_connect();
+	jit = exec_jit_off();
 	PG_TRY();
 	{
 		ret = SPI_execute_plan(relation_plan(rel, spec), values, NULL, read_only, 0);
@@ -239,6 +275,7 @@ exec_statement(RelationInfo *rel, const StatementSpec *spec,
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
+	exec_jit_restore(jit);
 
 	if (ret < 0)
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(ret));
@@ -384,10 +421,14 @@ exec_query_scalar(SqlBuf *buf, Oid type, bool *isnull)
 	Datum		d;
 	int16		typlen;
 	bool		typbyval;
+	int			jit;
+	int			ret;
 
 	SPI_connect();
-	if (SPI_execute_plan(exec_query_plan(buf), buf->values, buf->nulls, true, 1) != SPI_OK_SELECT ||
-		SPI_processed != 1)
+	jit = exec_jit_off();
+	ret = SPI_execute_plan(exec_query_plan(buf), buf->values, buf->nulls, true, 1);
+	exec_jit_restore(jit);
+	if (ret != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "relorm query returned no row");
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, isnull);
 	if (!*isnull)
@@ -412,9 +453,14 @@ exec_text_rows(const char *sql)
 	MemoryContext context = CurrentMemoryContext;
 	List	   *rows = NIL;
 	uint64		i;
+	int			jit;
+	int			ret;
 
 	SPI_connect();
-	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
+	jit = exec_jit_off();
+	ret = SPI_execute(sql, true, 0);
+	exec_jit_restore(jit);
+	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "relorm could not run \"%s\"", sql);
 	for (i = 0; i < SPI_processed; i++)
 	{

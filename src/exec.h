@@ -31,5 +31,7 @@ extern void exec_lock_owner(RelationInfo *rel, const KeyList *owner);
 extern SPIPlanPtr exec_query_plan(SqlBuf *buf);
 extern Datum exec_query_scalar(SqlBuf *buf, Oid type, bool *isnull);
 extern List *exec_text_rows(const char *sql);
+extern int	exec_jit_off(void);
+extern void exec_jit_restore(int nest);
 
 #endif							/* RELORM_EXEC_H */
