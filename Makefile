@@ -29,7 +29,7 @@ REGRESS_CORE       = catalog keys link_ops renames security plans collation \
 REGRESS_REGISTER   =
 REGRESS_READS      =
 REGRESS_WRITES     =
-REGRESS_HARDENING  = harden_keys harden_chain harden_errors
+REGRESS_HARDENING  = harden_keys harden_chain harden_errors bad_input
 REGRESS      = $(REGRESS_CORE) $(REGRESS_REGISTER) $(REGRESS_READS) \
                $(REGRESS_WRITES) $(REGRESS_HARDENING)
 REGRESS_OPTS = --inputdir=test --load-extension=relorm

@@ -1281,6 +1281,9 @@ parse_select_object(ParseState *ps, QueryTable *table, JsonbContainer *object,
 	return items;
 }
 
+/* the most items one select may have (SPEC §7: 54001) */
+#define MAX_SELECT_ITEMS 1600
+
 /* select_key_cmp orders select items by key, for check_select_keys. */
 static int
 select_key_cmp(const void *a, const void *b)
@@ -1303,6 +1306,12 @@ check_select_keys(QueryTable *table, List *items, const char *path)
 	ListCell   *lc;
 	int			i;
 
+	/* PostgreSQL's rows hold at most 1664 columns */
+	if (n > MAX_SELECT_ITEMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+				 errmsg("select at %s has %d items, more than the limit of %d",
+						path, n, MAX_SELECT_ITEMS)));
 	foreach(lc, items)
 	{
 		QuerySelectItem *item = lfirst(lc);
