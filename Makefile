@@ -11,6 +11,8 @@
 #                      (test/harness.sh)
 #   make demo          a throwaway server and a commented walkthrough
 #   make bench         a throwaway server and the benchmarks (bench/RESULTS.md)
+#   make fuzz          the fuzzer at length on a throwaway server: FUZZ_SECONDS
+#                      (default 1800), FUZZ_SEED (default: the time)
 #
 # Tests live under test/ as in pgvector: test/sql/NAME.sql against
 # test/expected/NAME.out, test/isolation/{specs,expected}, test/t/*.pl (TAP).
@@ -101,9 +103,14 @@ check-tap:
 installcheck-pgss:
 	$(pg_regress_installcheck) $(REGRESS_OPTS) $(PGSS_OPTS) $(REGRESS_PGSS)
 
-.PHONY: test demo bench
+.PHONY: test demo bench fuzz
 test:
 	test/harness.sh test
+
+# the fuzzer for FUZZ_SECONDS (test/fuzz/fuzz.py; `make test` runs 5000 calls)
+fuzz:
+	RELORM_SUITES=fuzz FUZZ_CALLS=0 FUZZ_SECONDS=$${FUZZ_SECONDS:-1800} \
+		FUZZ_SEED=$${FUZZ_SEED:-$$(date +%s)} test/harness.sh test
 
 demo:
 	test/harness.sh demo

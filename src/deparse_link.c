@@ -748,10 +748,15 @@ append_default_order(SqlBuf *sb, RelationInfo *rel)
 	const ColumnSet *key = rel->target_key;
 	int			c;
 
+	/* a target without a key (a has_one's unique foreign key) has no order */
+	if (key == NULL && rel->options.order == NULL)
+		return;
 	appendStringInfoString(&sb->sql, " ORDER BY ");
 	if (rel->options.order != NULL)
 	{
 		append_order_clause(&sb->sql, "t", rel->target.relid, rel->options.order);
+		if (key == NULL)
+			return;
 		appendStringInfoString(&sb->sql, ", ");
 	}
 	for (c = 0; c < key->ncols; c++)

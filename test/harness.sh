@@ -80,6 +80,7 @@ SUITES=(
     isolation   # test/isolation specs, temp instance (make check-isolation)
     tap         # test/t/*.pl, PostgreSQL::Test::Cluster (make check-tap)
     bench_smoke # bench/run.py with BENCH_SMOKE=1 on the harness's own server
+    fuzz        # test/fuzz/fuzz.py: seeded random calls (FUZZ_CALLS, FUZZ_SECONDS; make fuzz)
 )
 if [ -n "${RELORM_SUITES:-}" ]; then
     read -r -a SUITES <<<"$RELORM_SUITES"
@@ -443,6 +444,20 @@ suite_bench_smoke() {
     local rc=0
     start_server
     BENCH_SMOKE=1 python3 "$ROOT/bench/run.py" || rc=$?
+    stop_server
+    return "$rc"
+}
+
+# The fuzzer on the harness's own server: FUZZ_CALLS calls (default 5000,
+# seed FUZZ_SEED, default 1), or with FUZZ_SECONDS for that long (make fuzz).
+# It fails on a crash, an internal error or a call outliving its
+# statement_timeout by more than a second (test/fuzz/fuzz.py).
+suite_fuzz() {
+    local rc=0
+    # a fresh server: an earlier suite (bench_smoke) may have left its data
+    [ "$SERVER_STARTED" = 1 ] || rm -rf "$WORKDIR/data"
+    start_server
+    FUZZ_CALLS="${FUZZ_CALLS:-5000}" python3 "$ROOT/test/fuzz/fuzz.py" || rc=$?
     stop_server
     return "$rc"
 }

@@ -175,6 +175,20 @@ for sql in [
 ]:
     add("kind", sql)
 
+# ---- a has_one whose target has no primary key (profile: a unique foreign
+# key only); relorm_load_one used to crash on it -----------------------------
+for sql in [
+    "SELECT relorm_load_one('author', 'profile', 1)",
+    "SELECT relorm_load_one('author', 'profile', 2)",
+    "SELECT relorm_load_one(NULL::profile, 'author', 'profile', 1)",
+    "SELECT relorm_relation_ids('author', 'profile', 1)",
+    "SELECT relorm_query_related('author', 'profile', 1)",
+    "SELECT relorm_count_related('author', 'profile', 1)",
+    "SELECT relorm_select('author', '{\"select\": [{\"profile\": true}]}')",
+    "SELECT relorm_set('author', 'profile', 2, 1)",
+]:
+    add("no key", sql)
+
 # ---- tables dropped, renamed, retyped mid-session ---------------------------
 for sql in [
     "SELECT relorm_count_related('author', 'books', 1)",
@@ -237,6 +251,7 @@ CREATE TABLE comment (id int PRIMARY KEY, post_a int, post_b int,
 CREATE VIEW a_view AS SELECT * FROM author;
 CREATE SEQUENCE author_seq;
 INSERT INTO author VALUES (1, 'Ann'), (2, 'Bob');
+INSERT INTO profile VALUES (1, 'bio');
 INSERT INTO book SELECT g, 1 + g % 2, 'b' || g, g * 10 FROM generate_series(1, 10) g;
 INSERT INTO tag SELECT g, 't' || g FROM generate_series(1, 5) g;
 INSERT INTO book_tags VALUES (1, 1, 'x');
