@@ -378,13 +378,19 @@ class Session:
         self.run("SELECT 1")
 
     def send(self, text):
-        self.p.stdin.write(text)
-        self.p.stdin.flush()
+        """False when psql has gone (its connection lost and not regained)."""
+        try:
+            self.p.stdin.write(text)
+            self.p.stdin.flush()
+            return True
+        except (BrokenPipeError, OSError):
+            return False
 
     def run(self, sql):
         """(sqlstate, message, seconds, lost): the statement's outcome."""
         t0 = time.monotonic()
-        self.send(sql.replace("\n", " ") + ";\n\\echo @@ :SQLSTATE :LAST_ERROR_MESSAGE\n")
+        if not self.send(sql.replace("\n", " ") + ";\n\\echo @@ :SQLSTATE :LAST_ERROR_MESSAGE\n"):
+            return "", "psql exited", 0.0, True
         lines = []
         while True:
             line = self.p.stdout.readline()
@@ -458,6 +464,9 @@ def main():
             s.close()
             time.sleep(2)
             s = Session(a.db, a.timeout)
+            if s.run("SELECT 1")[3]:
+                print("fuzz: the server is gone; stopping")
+                break
         elif state.startswith("XX") or (state != "00000" and INTERNAL.search(msg)
                                          and state not in ("54001", "54000")):
             internal.append((sql, state, msg))
