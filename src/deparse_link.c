@@ -433,8 +433,10 @@ build_fk_on_target_write(SqlBuf *sb, RelationInfo *rel, RelOp op,
 						 KeyShapeKind shape)
 {
 	ColumnSet  *ocols = generic_columns(&rel->source_cols, "o");
-	ColumnSet  *kcols = generic_columns(rel->target_key, "k");
-	ColumnSet  *lcols = generic_columns(rel->target_key, "l");
+	/* a target without a key is only ever unlinked all at once (set NULL) */
+	bool		lock = rel->target_key != NULL;
+	ColumnSet  *kcols = lock ? generic_columns(rel->target_key, "k") : NULL;
+	ColumnSet  *lcols = lock ? generic_columns(rel->target_key, "l") : NULL;
 	const ColumnSet *fk = &rel->target_cols;
 	int			c;
 
@@ -445,12 +447,15 @@ build_fk_on_target_write(SqlBuf *sb, RelationInfo *rel, RelOp op,
 		appendStringInfoString(&sb->sql, ",\n     ");
 		append_keys_cte(sb, rel, shape, kcols, false, false);
 	}
-	appendStringInfoString(&sb->sql, ",\n     l AS (SELECT ");
-	append_select_list(sb, "t", rel->target_key, lcols);
-	appendStringInfo(&sb->sql, " FROM %s t, ", rel->target.qualified);
-	append_fk_write_filter(sb, rel, op, shape, ocols, kcols, lcols, false);
-	append_key_order(sb, "t", rel->target_key);
-	appendStringInfoString(&sb->sql, " FOR NO KEY UPDATE OF t)");
+	if (lock)
+	{
+		appendStringInfoString(&sb->sql, ",\n     l AS (SELECT ");
+		append_select_list(sb, "t", rel->target_key, lcols);
+		appendStringInfo(&sb->sql, " FROM %s t, ", rel->target.qualified);
+		append_fk_write_filter(sb, rel, op, shape, ocols, kcols, lcols, false);
+		append_key_order(sb, "t", rel->target_key);
+		appendStringInfoString(&sb->sql, " FOR NO KEY UPDATE OF t)");
+	}
 	appendStringInfo(&sb->sql, ",\n     w AS (UPDATE %s t SET ", rel->target.qualified);
 	for (c = 0; c < fk->ncols; c++)
 	{
@@ -463,7 +468,7 @@ build_fk_on_target_write(SqlBuf *sb, RelationInfo *rel, RelOp op,
 			appendStringInfoString(&sb->sql, " = NULL");
 	}
 	appendStringInfoString(&sb->sql, " FROM ");
-	append_fk_write_filter(sb, rel, op, shape, ocols, kcols, lcols, true);
+	append_fk_write_filter(sb, rel, op, shape, ocols, kcols, lcols, lock);
 	appendStringInfoString(&sb->sql, " RETURNING 1)");
 	append_outcome(sb, rel, shape, kcols, false);
 }
@@ -536,7 +541,7 @@ build_junction_write(SqlBuf *sb, RelationInfo *rel, RelOp op,
 					 KeyShapeKind shape)
 {
 	ColumnSet  *ocols = generic_columns(&rel->source_cols, "o");
-	ColumnSet  *kcols = generic_columns(rel->target_key, "k");
+	ColumnSet  *kcols = rel->target_key ? generic_columns(rel->target_key, "k") : NULL;
 	ColumnSet  *tcols = generic_columns(&rel->target_cols, "t");
 	ColumnSet  *lcols = generic_columns(&rel->junction_target_cols, "l");
 	const ColumnSet *js = &rel->junction_source_cols;

@@ -186,6 +186,10 @@ for sql in [
     "SELECT relorm_count_related('author', 'profile', 1)",
     "SELECT relorm_select('author', '{\"select\": [{\"profile\": true}]}')",
     "SELECT relorm_set('author', 'profile', 2, 1)",
+    # unsetting used to crash too (the fuzzer found it)
+    "SELECT relorm_set('author', 'profile', 1, NULL::int)",
+    "SELECT relorm_set('author', 'profile', 99, NULL::int)",
+    "SELECT relorm_load_one('author', 'profile', 1)",
 ]:
     add("no key", sql)
 
