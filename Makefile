@@ -11,6 +11,8 @@
 #                      (test/harness.sh)
 #   make demo          a throwaway server and a commented walkthrough
 #   make bench         a throwaway server and the benchmarks (bench/RESULTS.md)
+#   make fuzz          the fuzzer at length on a throwaway server: FUZZ_SECONDS
+#                      (default 1800), FUZZ_SEED (default: the time)
 #
 # Tests live under test/ as in pgvector: test/sql/NAME.sql against
 # test/expected/NAME.out, test/isolation/{specs,expected}, test/t/*.pl (TAP).
@@ -30,7 +32,7 @@ REGRESS_REGISTER   = register_ddl register_infer register_keys register_through 
                      register_create
 REGRESS_READS      = read_pivot read_order read_pages
 REGRESS_WRITES     = write_create write_update write_delete write_security write_save
-REGRESS_HARDENING  =
+REGRESS_HARDENING  = harden_keys harden_chain harden_errors bad_input
 REGRESS      = $(REGRESS_CORE) $(REGRESS_REGISTER) $(REGRESS_READS) \
                $(REGRESS_WRITES) $(REGRESS_HARDENING)
 REGRESS_OPTS = --inputdir=test --load-extension=relorm
@@ -44,7 +46,7 @@ ISOLATION_CORE      = metadata_invalidation pivot_races register_race
 ISOLATION_REGISTER  = register_concurrent
 ISOLATION_READS     = read_keyset
 ISOLATION_WRITES    = write_races
-ISOLATION_HARDENING =
+ISOLATION_HARDENING = harden_link_order
 ISOLATION      = $(ISOLATION_CORE) $(ISOLATION_REGISTER) $(ISOLATION_READS) \
                  $(ISOLATION_WRITES) $(ISOLATION_HARDENING)
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=relorm
@@ -102,9 +104,14 @@ check-tap:
 installcheck-pgss:
 	$(pg_regress_installcheck) $(REGRESS_OPTS) $(PGSS_OPTS) $(REGRESS_PGSS)
 
-.PHONY: test demo bench
+.PHONY: test demo bench fuzz
 test:
 	test/harness.sh test
+
+# the fuzzer for FUZZ_SECONDS (test/fuzz/fuzz.py; `make test` runs 5000 calls)
+fuzz:
+	RELORM_SUITES=fuzz FUZZ_CALLS=0 FUZZ_SECONDS=$${FUZZ_SECONDS:-1800} \
+		FUZZ_SEED=$${FUZZ_SEED:-$$(date +%s)} test/harness.sh test
 
 demo:
 	test/harness.sh demo

@@ -257,7 +257,7 @@ deparse_columns_eq(const char *la, const ColumnSet *l, const char *ra, const Col
 }
 
 /*
- * through_condition: a through relation's far row aliased `child` is
+ * deparse_through_condition: a through relation's far row aliased `child` is
  * reached from the row aliased `parent` (each far row once, however many
  * paths lead to it: a semi-join):
  *
@@ -265,8 +265,8 @@ deparse_columns_eq(const char *la, const ColumnSet *l, const char *ra, const Col
  *			[, junction2 jM]
  *			WHERE m.tc = parent.sc AND child.tc = m.sc)
  */
-static char *
-through_condition(SqlBuf *buf, RelationInfo *rel, const char *parent, const char *child)
+char *
+deparse_through_condition(SqlBuf *buf, RelationInfo *rel, const char *parent, const char *child)
 {
 	RelationInfo *first = rel->through;
 	RelationInfo *second = rel->via;
@@ -300,7 +300,7 @@ through_condition(SqlBuf *buf, RelationInfo *rel, const char *parent, const char
  *	direct:   FROM target c		WHERE p.sc = c.tc
  *	junction: FROM junction jN JOIN target c ON jN.jt = c.tc
  *			  WHERE jN.js = p.sc
- *	through:  FROM target c		WHERE EXISTS (...)  (through_condition)
+ *	through:  FROM target c		WHERE EXISTS (...)  (deparse_through_condition)
  */
 void
 deparse_related_from(SqlBuf *buf, RelationInfo *rel, const char *parent,
@@ -309,7 +309,7 @@ deparse_related_from(SqlBuf *buf, RelationInfo *rel, const char *parent,
 	if (rel->through != NULL)
 	{
 		*from = psprintf("%s %s", rel->target.qualified, child);
-		*corr = through_condition(buf, rel, parent, child);
+		*corr = deparse_through_condition(buf, rel, parent, child);
 	}
 	else if (rel->kind == RELORM_MANY_TO_MANY)
 	{
@@ -334,7 +334,7 @@ deparse_related_from(SqlBuf *buf, RelationInfo *rel, const char *parent,
  *
  *	direct:   JOIN target to ON from.sc = to.tc
  *	junction: JOIN junction jN ON jN.js = from.sc JOIN target to ON jN.jt = to.tc
- *	through:  JOIN target to ON EXISTS (...)  (through_condition: each far
+ *	through:  JOIN target to ON EXISTS (...)  (deparse_through_condition: each far
  *			  row once per row it is reached from)
  */
 char *
@@ -343,7 +343,7 @@ deparse_join_step(SqlBuf *buf, RelationInfo *rel, const char *from_alias,
 {
 	if (rel->through != NULL)
 		return psprintf(" JOIN %s %s ON %s", rel->target.qualified, to_alias,
-						through_condition(buf, rel, from_alias, to_alias));
+						deparse_through_condition(buf, rel, from_alias, to_alias));
 	if (rel->kind == RELORM_MANY_TO_MANY)
 	{
 		char	   *j = deparse_alias(buf, 'j');

@@ -57,6 +57,8 @@ extern char *deparse_columns_eq(const char *la, const ColumnSet *l,
 /* a relation's join path */
 extern void deparse_related_from(SqlBuf *buf, RelationInfo *rel, const char *parent,
 								 const char *child, char **from, char **corr);
+extern char *deparse_through_condition(SqlBuf *buf, RelationInfo *rel, const char *parent,
+									   const char *child);
 extern char *deparse_join_step(SqlBuf *buf, RelationInfo *rel, const char *from_alias,
 							   const char *to_alias);
 

@@ -338,28 +338,110 @@ append_outcome(SqlBuf *sb, RelationInfo *rel, KeyShapeKind shape,
 }
 
 /*
- * build_fk_on_target_write: has_one / has_many, the foreign key on the
- * target.
+ * append_fk_write_filter writes the rows of the target a has_one / has_many
+ * write changes (FROM and WHERE, after "FROM "): with `locked`, the rows
+ * changed among those CTE l locked; else the rows CTE l locks.
  *
- * add / set link:
+ * add / set link:	o, k WHERE t.id = k.k1 AND (t.fk1 IS NULL OR NOT t.fk1 = o.o1)
+ * remove:			o, k WHERE t.id = k.k1 AND t.fk1 = o.o1
+ * set unlink:		o WHERE t.fk1 = o.o1 [AND NOT EXISTS (SELECT FROM k WHERE t.id = k.k1)]
+ * locked:			k replaced by l: t.id = l.l1
+ *
+ * A set runs two statements, the unlink then the link: its unlink locks
+ * every row either may change, the owner's rows and the given ones, so
+ * that all of them are locked in one key order:
+ *	o WHERE EXISTS (SELECT FROM (SELECT x.id AS l1 FROM target x, o
+ *		WHERE x.fk1 = o.o1 UNION ALL SELECT k.k1 FROM k) u WHERE t.id = u.l1)
+ */
+static void
+append_fk_write_filter(SqlBuf *sb, RelationInfo *rel, RelOp op, KeyShapeKind shape,
+					   const ColumnSet *ocols, const ColumnSet *kcols,
+					   const ColumnSet *lcols, bool locked)
+{
+	const ColumnSet *fk = &rel->target_cols;
+
+	if (op == RELOP_SET_UNLINK && !locked && shape != SHAPE_NONE)
+	{
+		appendStringInfoString(&sb->sql, "o WHERE EXISTS (SELECT FROM (SELECT ");
+		append_select_list(sb, "x", rel->target_key, lcols);
+		appendStringInfo(&sb->sql, " FROM %s x, o WHERE ", rel->target.qualified);
+		append_columns_eq(sb, "x", fk, "o", ocols);
+		appendStringInfoString(&sb->sql, " UNION ALL SELECT ");
+		append_column_list(sb, "k", kcols);
+		appendStringInfoString(&sb->sql, " FROM k) u WHERE ");
+		append_columns_eq(sb, "t", rel->target_key, "u", lcols);
+		appendStringInfoChar(&sb->sql, ')');
+		return;
+	}
+	if (locked)
+	{
+		appendStringInfoString(&sb->sql, "o, l WHERE ");
+		append_columns_eq(sb, "t", rel->target_key, "l", lcols);
+	}
+	else if (op == RELOP_SET_UNLINK)
+		appendStringInfoString(&sb->sql, "o WHERE TRUE");
+	else
+	{
+		appendStringInfoString(&sb->sql, "o, k WHERE ");
+		append_columns_eq(sb, "t", rel->target_key, "k", kcols);
+	}
+	appendStringInfoString(&sb->sql, " AND ");
+	if (op == RELOP_ADD || op == RELOP_SET_LINK)
+		append_columns_differ(sb, "t", fk, "o", ocols);
+	else
+		append_columns_eq(sb, "t", fk, "o", ocols);
+	if (op == RELOP_SET_UNLINK && shape != SHAPE_NONE)
+	{
+		appendStringInfoString(&sb->sql, " AND NOT EXISTS (SELECT FROM k WHERE ");
+		append_columns_eq(sb, "t", rel->target_key, "k", kcols);
+		appendStringInfoChar(&sb->sql, ')');
+	}
+}
+
+/*
+ * append_key_order writes " ORDER BY a.c1, a.c2": the order in which link
+ * writes lock rows, the same in every session, so that two writes that
+ * touch the same rows wait for each other instead of deadlocking.
+ */
+static void
+append_key_order(SqlBuf *sb, const char *alias, const ColumnSet *cols)
+{
+	int			c;
+
+	appendStringInfoString(&sb->sql, " ORDER BY ");
+	for (c = 0; c < cols->ncols; c++)
+	{
+		if (c > 0)
+			appendStringInfoString(&sb->sql, ", ");
+		append_column(sb, alias, cols->names[c]);
+	}
+}
+
+/*
+ * build_fk_on_target_write: has_one / has_many, the foreign key on the
+ * target.  The rows to change are first locked in key order (CTE l), then
+ * updated: an UPDATE locks rows in the order it meets them, and two calls
+ * naming rows 5 and 10 in opposite orders would deadlock.
+ *
  *	WITH o AS (...), k AS (...),
- *	w AS (UPDATE target t SET fk1 = o.o1 FROM o, k
- *		  WHERE t.id = k.k1 AND (t.fk1 IS NULL OR NOT t.fk1 = o.o1) RETURNING 1)
+ *	l AS (SELECT t.id AS l1 FROM target t, <filter> ORDER BY t.id
+ *		  FOR NO KEY UPDATE OF t),
+ *	w AS (UPDATE target t SET fk1 = o.o1 (or NULL) FROM o, l
+ *		  WHERE t.id = l.l1 AND <the filter's condition on t.fk1> RETURNING 1)
  *	<outcome>
- * remove:
- *	w AS (UPDATE target t SET fk1 = NULL FROM o, k
- *		  WHERE t.id = k.k1 AND t.fk1 = o.o1 RETURNING 1)
- * set unlink (what is linked but not given; everything for SHAPE_NONE):
- *	w AS (UPDATE target t SET fk1 = NULL FROM o
- *		  WHERE t.fk1 = o.o1 AND NOT EXISTS (SELECT FROM k WHERE t.id = k.k1)
- *		  RETURNING 1)
+ *
+ * (the filters: append_fk_write_filter; the UPDATE checks them again on
+ * the row it locked, as a concurrent write may have changed it).
  */
 static void
 build_fk_on_target_write(SqlBuf *sb, RelationInfo *rel, RelOp op,
 						 KeyShapeKind shape)
 {
 	ColumnSet  *ocols = generic_columns(&rel->source_cols, "o");
-	ColumnSet  *kcols = generic_columns(rel->target_key, "k");
+	/* a target without a key is only ever unlinked all at once (set NULL) */
+	bool		lock = rel->target_key != NULL;
+	ColumnSet  *kcols = lock ? generic_columns(rel->target_key, "k") : NULL;
+	ColumnSet  *lcols = lock ? generic_columns(rel->target_key, "l") : NULL;
 	const ColumnSet *fk = &rel->target_cols;
 	int			c;
 
@@ -369,6 +451,15 @@ build_fk_on_target_write(SqlBuf *sb, RelationInfo *rel, RelOp op,
 	{
 		appendStringInfoString(&sb->sql, ",\n     ");
 		append_keys_cte(sb, rel, shape, kcols, false, false);
+	}
+	if (lock)
+	{
+		appendStringInfoString(&sb->sql, ",\n     l AS (SELECT ");
+		append_select_list(sb, "t", rel->target_key, lcols);
+		appendStringInfo(&sb->sql, " FROM %s t, ", rel->target.qualified);
+		append_fk_write_filter(sb, rel, op, shape, ocols, kcols, lcols, false);
+		append_key_order(sb, "t", rel->target_key);
+		appendStringInfoString(&sb->sql, " FOR NO KEY UPDATE OF t)");
 	}
 	appendStringInfo(&sb->sql, ",\n     w AS (UPDATE %s t SET ", rel->target.qualified);
 	for (c = 0; c < fk->ncols; c++)
@@ -381,32 +472,8 @@ build_fk_on_target_write(SqlBuf *sb, RelationInfo *rel, RelOp op,
 		else
 			appendStringInfoString(&sb->sql, " = NULL");
 	}
-	switch (op)
-	{
-		case RELOP_ADD:
-		case RELOP_SET_LINK:
-			appendStringInfoString(&sb->sql, " FROM o, k WHERE ");
-			append_columns_eq(sb, "t", rel->target_key, "k", kcols);
-			appendStringInfoString(&sb->sql, " AND ");
-			append_columns_differ(sb, "t", fk, "o", ocols);
-			break;
-		case RELOP_REMOVE:
-			appendStringInfoString(&sb->sql, " FROM o, k WHERE ");
-			append_columns_eq(sb, "t", rel->target_key, "k", kcols);
-			appendStringInfoString(&sb->sql, " AND ");
-			append_columns_eq(sb, "t", fk, "o", ocols);
-			break;
-		default:				/* RELOP_SET_UNLINK */
-			appendStringInfoString(&sb->sql, " FROM o WHERE ");
-			append_columns_eq(sb, "t", fk, "o", ocols);
-			if (shape != SHAPE_NONE)
-			{
-				appendStringInfoString(&sb->sql, " AND NOT EXISTS (SELECT FROM k WHERE ");
-				append_columns_eq(sb, "t", rel->target_key, "k", kcols);
-				appendStringInfoChar(&sb->sql, ')');
-			}
-			break;
-	}
+	appendStringInfoString(&sb->sql, " FROM ");
+	append_fk_write_filter(sb, rel, op, shape, ocols, kcols, lcols, lock);
 	appendStringInfoString(&sb->sql, " RETURNING 1)");
 	append_outcome(sb, rel, shape, kcols, false);
 }
@@ -450,30 +517,38 @@ append_not_linked(SqlBuf *sb, RelationInfo *rel, const ColumnSet *ocols,
  * build_junction_write: many_to_many, rows of the junction, for several
  * targets (one target: build_flat_write).
  *
- * add / set link:
+ * add / set link, inserting in the targets' order:
  *	WITH o AS (...), k AS (...), t AS (...),
  *	w AS (INSERT INTO junction (js1, jt1) SELECT o.o1, t.t1 FROM o, t
- *		  [<not linked>] ON CONFLICT DO NOTHING RETURNING 1)
+ *		  [<not linked>] ORDER BY t.t1 ON CONFLICT DO NOTHING RETURNING 1)
  *	<outcome>
- * remove:
- *	w AS (DELETE FROM junction j USING o, t
- *		  WHERE j.js1 = o.o1 AND j.jt1 = t.t1 RETURNING 1)
+ * remove, the links locked in the targets' order first:
+ *	l AS (SELECT j.jt1 AS l1 FROM junction j, o, t
+ *		  WHERE j.js1 = o.o1 AND j.jt1 = t.t1 ORDER BY j.jt1, j.ctid
+ *		  FOR UPDATE OF j),
+ *	w AS (DELETE FROM junction j USING o, l
+ *		  WHERE j.js1 = o.o1 AND j.jt1 = l.l1 RETURNING 1)
  * set unlink (what is linked but not given; everything for SHAPE_NONE):
- *	w AS (DELETE FROM junction j USING o
+ *	l AS (SELECT j.jt1 AS l1 FROM junction j, o
  *		  WHERE j.js1 = o.o1 AND NOT EXISTS (SELECT FROM t WHERE j.jt1 = t.t1)
- *		  RETURNING 1)
+ *		  ORDER BY j.jt1, j.ctid FOR UPDATE OF j),
+ *	w AS (DELETE ... as for remove)
  *
  * Linked pairs are skipped by ON CONFLICT, or by append_not_linked when no
  * unique index covers the pair: either way the junction's index is probed
  * for each given target, and nothing else the owner is linked to is read.
+ * Rows are inserted and locked in the same order in every session, so
+ * that two calls on the same pairs wait for each other and never deadlock
+ * (an insert waits on a conflicting insert, a delete on a row lock).
  */
 static void
 build_junction_write(SqlBuf *sb, RelationInfo *rel, RelOp op,
 					 KeyShapeKind shape)
 {
 	ColumnSet  *ocols = generic_columns(&rel->source_cols, "o");
-	ColumnSet  *kcols = generic_columns(rel->target_key, "k");
+	ColumnSet  *kcols = rel->target_key ? generic_columns(rel->target_key, "k") : NULL;
 	ColumnSet  *tcols = generic_columns(&rel->target_cols, "t");
+	ColumnSet  *lcols = generic_columns(&rel->junction_target_cols, "l");
 	const ColumnSet *js = &rel->junction_source_cols;
 	const ColumnSet *jt = &rel->junction_target_cols;
 	const char *junction = rel->junction.qualified;
@@ -486,6 +561,30 @@ build_junction_write(SqlBuf *sb, RelationInfo *rel, RelOp op,
 		append_keys_cte(sb, rel, shape, kcols, false, false);
 		appendStringInfoString(&sb->sql, ",\n     ");
 		append_targets_cte(sb, rel, shape, kcols, tcols);
+	}
+	if (op != RELOP_ADD && op != RELOP_SET_LINK)
+	{
+		/* lock the links to delete in the targets' order */
+		appendStringInfoString(&sb->sql, ",\n     l AS (SELECT ");
+		append_select_list(sb, "j", jt, lcols);
+		appendStringInfo(&sb->sql, " FROM %s j, o", junction);
+		if (op == RELOP_REMOVE)
+			appendStringInfoString(&sb->sql, ", t");
+		appendStringInfoString(&sb->sql, " WHERE ");
+		append_columns_eq(sb, "j", js, "o", ocols);
+		if (op == RELOP_REMOVE)
+		{
+			appendStringInfoString(&sb->sql, " AND ");
+			append_columns_eq(sb, "j", jt, "t", tcols);
+		}
+		else if (shape != SHAPE_NONE)
+		{
+			appendStringInfoString(&sb->sql, " AND NOT EXISTS (SELECT FROM t WHERE ");
+			append_columns_eq(sb, "j", jt, "t", tcols);
+			appendStringInfoChar(&sb->sql, ')');
+		}
+		append_key_order(sb, "j", jt);
+		appendStringInfoString(&sb->sql, ", j.ctid FOR UPDATE OF j)");
 	}
 	appendStringInfoString(&sb->sql, ",\n     w AS (");
 	switch (op)
@@ -502,23 +601,14 @@ build_junction_write(SqlBuf *sb, RelationInfo *rel, RelOp op,
 			append_column_list(sb, "t", tcols);
 			appendStringInfoString(&sb->sql, " FROM o, t");
 			append_not_linked(sb, rel, ocols, tcols);
+			append_key_order(sb, "t", tcols);
 			appendStringInfoString(&sb->sql, " ON CONFLICT DO NOTHING");
 			break;
-		case RELOP_REMOVE:
-			appendStringInfo(&sb->sql, "DELETE FROM %s j USING o, t WHERE ", junction);
+		default:				/* RELOP_REMOVE, RELOP_SET_UNLINK */
+			appendStringInfo(&sb->sql, "DELETE FROM %s j USING o, l WHERE ", junction);
 			append_columns_eq(sb, "j", js, "o", ocols);
 			appendStringInfoString(&sb->sql, " AND ");
-			append_columns_eq(sb, "j", jt, "t", tcols);
-			break;
-		default:				/* RELOP_SET_UNLINK */
-			appendStringInfo(&sb->sql, "DELETE FROM %s j USING o WHERE ", junction);
-			append_columns_eq(sb, "j", js, "o", ocols);
-			if (shape != SHAPE_NONE)
-			{
-				appendStringInfoString(&sb->sql, " AND NOT EXISTS (SELECT FROM t WHERE ");
-				append_columns_eq(sb, "j", jt, "t", tcols);
-				appendStringInfoChar(&sb->sql, ')');
-			}
+			append_columns_eq(sb, "j", jt, "l", lcols);
 			break;
 	}
 	appendStringInfoString(&sb->sql, " RETURNING 1)");
@@ -668,10 +758,15 @@ append_default_order(SqlBuf *sb, RelationInfo *rel)
 	const ColumnSet *key = rel->target_key;
 	int			c;
 
+	/* a target without a key (a has_one's unique foreign key) has no order */
+	if (key == NULL && rel->options.order == NULL)
+		return;
 	appendStringInfoString(&sb->sql, " ORDER BY ");
 	if (rel->options.order != NULL)
 	{
 		append_order_clause(&sb->sql, "t", rel->target.relid, rel->options.order);
+		if (key == NULL)
+			return;
 		appendStringInfoString(&sb->sql, ", ");
 	}
 	for (c = 0; c < key->ncols; c++)

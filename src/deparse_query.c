@@ -49,6 +49,8 @@
 
 #include "access/stratnum.h"
 #include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "nodes/bitmapset.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
@@ -542,70 +544,256 @@ deparse_aggregate(SqlBuf *buf, QueryTable *table, QueryAggregate *agg)
 }
 
 /*
+ * chain_table_index: the position of table t on a chain's path (0: the
+ * start, i: the table of step i), or -1 when it is not on the path (the
+ * related rows of a relation filter).
+ */
+static int
+chain_table_index(QueryChain *chain, QueryTable *t)
+{
+	ListCell   *lc;
+
+	if (t == chain->start)
+		return 0;
+	foreach(lc, chain->steps)
+		if (((QueryChainStep *) lfirst(lc))->to == t)
+			return foreach_current_index(lc) + 1;
+	return -1;
+}
+
+/*
+ * chain_filter_tables adds to `set` the positions on the chain's path of
+ * the tables filter f names (an aggregate counts as the final table).
+ */
+static Bitmapset *
+chain_filter_tables(QueryChain *chain, QueryFilter *f, Bitmapset *set)
+{
+	ListCell   *lc;
+	int			i;
+
+	if (f == NULL)
+		return set;
+	check_stack_depth();
+	switch (f->kind)
+	{
+		case FILTER_COMPARE:
+			if (f->operand.column == NULL)
+				return bms_add_member(set, list_length(chain->steps));
+			i = chain_table_index(chain, f->operand.column->table);
+			return i >= 0 ? bms_add_member(set, i) : set;
+		case FILTER_ALL:
+		case FILTER_AND:
+		case FILTER_OR:
+		case FILTER_NOT:
+			foreach(lc, f->items)
+				set = chain_filter_tables(chain, lfirst(lc), set);
+			return set;
+		default:
+			if (f->parent && (i = chain_table_index(chain, f->parent)) >= 0)
+				set = bms_add_member(set, i);
+			return chain_filter_tables(chain, f->related, set);
+	}
+}
+
+/*
+ * chain_link: the condition that row `prev` (of step's source) is related
+ * through step's relation to row `cur`, with `conds` (SQL, over prev and
+ * earlier levels) inside; `prev_from` says whether prev is a table to scan
+ * (a semi-join) or a row already in scope (the parent of a nested chain):
+ *
+ *	direct, scanned:   EXISTS (SELECT FROM source prev WHERE prev.sc = cur.tc AND conds)
+ *	junction, scanned: EXISTS (SELECT FROM junction jN JOIN source prev
+ *					   ON jN.js = prev.sc WHERE jN.jt = cur.tc AND conds)
+ *	direct, in scope:  prev.sc = cur.tc
+ *	junction, in scope: EXISTS (SELECT FROM junction jN WHERE jN.js = prev.sc
+ *					   AND jN.jt = cur.tc)
+ *	through: as direct, with deparse_through_condition (the middle table's
+ *					   semi-join) for prev.sc = cur.tc
+ */
+static char *
+chain_link(SqlBuf *buf, RelationInfo *rel, QueryTable *prev, QueryTable *cur,
+		   bool prev_from, List *conds)
+{
+	char	   *j;
+	char	   *w = conds ? psprintf(" AND %s", join_list(conds, " AND ")) : "";
+
+	if (rel->through != NULL)
+	{
+		/* the middle rows as a semi-join of their own: each far row once */
+		char	   *via = deparse_through_condition(buf, rel, prev->alias, cur->alias);
+
+		if (!prev_from)
+			return conds ? psprintf("(%s%s)", via, w) : via;
+		return psprintf("EXISTS (SELECT FROM %s %s WHERE %s%s)", deparse_table(prev->relid),
+						prev->alias, via, w);
+	}
+	if (rel->kind != RELORM_MANY_TO_MANY)
+	{
+		char	   *eq = deparse_columns_eq(prev->alias, &rel->source_cols, cur->alias,
+										   &rel->target_cols);
+
+		if (!prev_from)
+			return conds ? psprintf("(%s%s)", eq, w) : eq;
+		return psprintf("EXISTS (SELECT FROM %s %s WHERE %s%s)", deparse_table(prev->relid),
+						prev->alias, eq, w);
+	}
+	j = deparse_alias(buf, 'j');
+	if (!prev_from)
+		return psprintf("EXISTS (SELECT FROM %s %s WHERE %s AND %s%s)", rel->junction.qualified, j,
+						deparse_columns_eq(j, &rel->junction_source_cols, prev->alias, &rel->source_cols),
+						deparse_columns_eq(j, &rel->junction_target_cols, cur->alias, &rel->target_cols),
+						w);
+	return psprintf("EXISTS (SELECT FROM %s %s JOIN %s %s ON %s WHERE %s%s)",
+					rel->junction.qualified, j, deparse_table(prev->relid), prev->alias,
+					deparse_columns_eq(j, &rel->junction_source_cols, prev->alias, &rel->source_cols),
+					deparse_columns_eq(j, &rel->junction_target_cols, cur->alias, &rel->target_cols),
+					w);
+}
+
+/*
  * deparse_chain: the unique rows (by primary key) at the end of a chain's
- * path, shaped by its rows:
+ * path T0 (start) ... Tn (final), shaped by its rows.
+ *
+ * Each hop is a semi-join, so that the cost is linear in hops and rows and
+ * each final row is read once: the final rows that some row of the table
+ * before reaches, which some row of the table before that reaches, ...
+ *
+ *	(SELECT z.*, <order exprs> AS relorm_cN FROM Tn z WHERE <where on z>
+ *	 AND EXISTS (SELECT FROM Tn-1 y WHERE y.sc = z.tc AND <where on y>
+ *		 AND EXISTS (... AND EXISTS (SELECT FROM T0 a WHERE ... AND <of>)))) z
+ *
+ * A condition on one earlier table goes into that table's semi-join.  An
+ * order on an earlier table's column, or a condition naming several
+ * tables, needs the paths from the earliest such table Tm on: Tm ... Tn
+ * are joined and the first row per final key taken, and the semi-joins
+ * lead up to Tm:
  *
  *	(SELECT DISTINCT ON (z.id) z.*, <order exprs> AS relorm_cN
- *	 FROM <start> JOIN ... (top) | <related> JOIN ... (nested)
- *	 WHERE <corr> AND <conditions> AND <where>
+ *	 FROM Tm JOIN ... JOIN Tn z WHERE <conditions> AND EXISTS (<up to Tm>)
  *	 ORDER BY z.id, <order exprs>) z
  *
- * then as deparse_rows, ordered by the relorm_cN and the key.
+ * (a nested chain starts from its parent row, T0 being in scope).  Then
+ * as deparse_rows, ordered by the relorm_cN and the key.
  */
 static char *
 deparse_chain(SqlBuf *buf, QueryChain *chain, List *conditions)
 {
+	int			n = list_length(chain->steps);
+	QueryTable **tables = palloc(sizeof(QueryTable *) * (n + 1));
+	RelationInfo **rels = palloc(sizeof(RelationInfo *) * (n + 1));
+	List	  **level = palloc0(sizeof(List *) * (n + 1));
+	List	   *conjuncts = NIL;
+	List	   *conds = NIL;
 	StringInfoData from;
 	StringInfoData inner;
-	char	   *corr = NULL;
-	QueryTable *current = chain->start;
-	List	   *conds = NIL;
+	char	   *link = NULL;
+	int			m = n;
+	int			i;
 	ListCell   *lc;
 	List	   *keys = NIL;
 
-	initStringInfo(&from);
+	tables[0] = chain->start;
 	foreach(lc, chain->steps)
 	{
 		QueryChainStep *step = lfirst(lc);
 
 		new_table_alias(buf, step->to);
-		if (corr == NULL && !chain->top)
+		tables[foreach_current_index(lc) + 1] = step->to;
+		rels[foreach_current_index(lc) + 1] = step->rel;
+	}
+
+	/* Tm: the earliest table an order item or a many-table condition names */
+	foreach(lc, chain->order)
+	{
+		QueryOrderItem *item = lfirst(lc);
+
+		if (item->column && (i = chain_table_index(chain, item->column->table)) >= 0)
+			m = Min(m, i);
+	}
+	if (chain->where)
+		conjuncts = (chain->where->kind == FILTER_ALL || chain->where->kind == FILTER_AND)
+			? chain->where->items : list_make1(chain->where);
+	foreach(lc, conjuncts)
+	{
+		Bitmapset  *set = chain_filter_tables(chain, lfirst(lc), NULL);
+
+		if (bms_num_members(set) > 1)
+			m = Min(m, bms_next_member(set, -1));
+	}
+
+	/* each condition at the level of the one earlier table it names */
+	foreach(lc, conjuncts)
+	{
+		Bitmapset  *set = chain_filter_tables(chain, lfirst(lc), NULL);
+		char	   *sql = deparse_filter(buf, lfirst(lc));
+
+		i = bms_num_members(set) == 1 ? bms_next_member(set, -1) : n;
+		if (i < m && (i > 0 || chain->top))
+			level[i] = lappend(level[i], sql);
+		else
+			conds = lappend(conds, sql);
+	}
+	if (m > 0)
+		level[0] = list_concat(level[0], conditions);
+	else
+		conds = list_concat(conds, conditions);
+
+	/* the semi-joins from the start up to Tm */
+	for (i = 0; i < m; i++)
+	{
+		List	   *c = level[i];
+
+		if (link)
+			c = lappend(c, link);
+		link = chain_link(buf, rels[i + 1], tables[i], tables[i + 1],
+						  i > 0 || chain->top, c);
+	}
+
+	/* Tm ... Tn joined */
+	initStringInfo(&from);
+	for (i = m; i < n; i++)
+	{
+		if (i == 0 && !chain->top)
 		{
 			char	   *f;
+			char	   *corr;
 
-			deparse_related_from(buf, step->rel, current->alias, step->to->alias, &f, &corr);
+			deparse_related_from(buf, rels[1], tables[0]->alias, tables[1]->alias, &f, &corr);
 			appendStringInfoString(&from, f);
+			conds = lcons(corr, conds);
+			continue;
 		}
-		else
-		{
-			if (from.len == 0)
-				appendStringInfo(&from, "%s %s", deparse_table(current->relid), current->alias);
-			appendStringInfoString(&from, deparse_join_step(buf, step->rel, current->alias,
-															step->to->alias));
-		}
-		current = step->to;
+		if (from.len == 0)
+			appendStringInfo(&from, "%s %s", deparse_table(tables[i]->relid), tables[i]->alias);
+		appendStringInfoString(&from, deparse_join_step(buf, rels[i + 1], tables[i]->alias,
+														tables[i + 1]->alias));
 	}
-	if (corr)
-		conds = lappend(conds, corr);
-	conds = list_concat(conds, conditions);
-	if (chain->where)
-		conds = lappend(conds, deparse_filter(buf, chain->where));
+	if (from.len == 0)
+		appendStringInfo(&from, "%s %s", deparse_table(tables[n]->relid), tables[n]->alias);
+	if (link)
+		conds = lappend(conds, link);
 
-	/* one row per final key, the first in the requested order */
+	initStringInfo(&inner);
 	foreach(lc, chain->key)
 		keys = lappend(keys, column_sql(lfirst(lc)));
-	initStringInfo(&inner);
-	appendStringInfo(&inner, "(SELECT DISTINCT ON (%s) %s.*", join_list(keys, ", "),
-					 chain->final->alias);
+	if (m < n)
+		/* one row per final key, the first in the requested order */
+		appendStringInfo(&inner, "(SELECT DISTINCT ON (%s) %s.*", join_list(keys, ", "),
+						 chain->final->alias);
+	else
+		appendStringInfo(&inner, "(SELECT %s.*", chain->final->alias);
 	foreach(lc, chain->order)
 		appendStringInfo(&inner, ", %s AS relorm_c%d", order_expr(lfirst(lc)),
 						 foreach_current_index(lc));
 	appendStringInfo(&inner, " FROM %s", from.data);
 	if (conds)
 		appendStringInfo(&inner, " WHERE %s", join_list(conds, " AND "));
-	appendStringInfo(&inner, " ORDER BY %s", join_list(keys, ", "));
-	if (chain->order)
-		appendStringInfo(&inner, ", %s", order_sql(chain->order, NIL));
+	if (m < n)
+	{
+		appendStringInfo(&inner, " ORDER BY %s", join_list(keys, ", "));
+		if (chain->order)
+			appendStringInfo(&inner, ", %s", order_sql(chain->order, NIL));
+	}
 	appendStringInfo(&inner, ") %s", chain->final->alias);
 
 	/* the final rows, as a derived table of the same alias */
@@ -797,6 +985,9 @@ deparse_rows(SqlBuf *buf, QueryRows *rows, const char *from, List *conditions)
 	}
 	if (rows->limit)
 		limit_sql = value_sql(buf, rows->limit);
+	/* a to-one relation is one row at most, whatever the limit says */
+	if (rows->mode == ROWS_OBJECT && limit_sql != NULL)
+		limit_sql = psprintf("LEAST(%s, 1)", limit_sql);
 	if (rows->offset)
 		offset_sql = value_sql(buf, rows->offset);
 	if (rows->mode == ROWS_OBJECT && limit_sql == NULL)

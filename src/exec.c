@@ -28,10 +28,12 @@
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "executor/spi.h"
+#include "jit/jit.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/elog.h"
 #include "utils/fmgrprotos.h"
+#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
@@ -148,6 +150,23 @@ plans_reap(void)
 	}
 }
 
+/* owner_lock_space: the first half of an owner's advisory lock key. */
+static Oid
+owner_lock_space(RelationInfo *rel)
+{
+	return OidIsValid(rel->junction.relid) ? rel->junction.relid : rel->target.relid;
+}
+
+/* owner_lock_key: the second half, a hash of the relation and owner i's key. */
+static uint32
+owner_lock_key(RelationInfo *rel, const KeyList *owners, int i)
+{
+	char	   *key = psprintf("%u:%s:%s", rel->source.relid, rel->name,
+							   keys_format(owners, i));
+
+	return hash_bytes((const unsigned char *) key, strlen(key));
+}
+
 /*
  * exec_lock_owner serializes the pivot and set operations of one owner
  * across sessions: a transaction-level advisory lock on (the relation's
@@ -159,14 +178,41 @@ plans_reap(void)
 void
 exec_lock_owner(RelationInfo *rel, const KeyList *owner)
 {
-	Oid			space = OidIsValid(rel->junction.relid) ? rel->junction.relid
-		: rel->target.relid;
-	char	   *key = psprintf("%u:%s:%s", rel->source.relid, rel->name,
-							   keys_format(owner, 0));
-	uint32		hash = hash_bytes((const unsigned char *) key, strlen(key));
-
 	DirectFunctionCall2(pg_advisory_xact_lock_int4,
-						Int32GetDatum((int32) space), Int32GetDatum((int32) hash));
+						Int32GetDatum((int32) owner_lock_space(rel)),
+						Int32GetDatum((int32) owner_lock_key(rel, owner, 0)));
+}
+
+/* compare_uint32: qsort's order of uint32 values. */
+static int
+compare_uint32(const void *a, const void *b)
+{
+	uint32		x = *(const uint32 *) a;
+	uint32		y = *(const uint32 *) b;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/*
+ * exec_lock_owners: exec_lock_owner for every owner of a call that names
+ * several (SPEC §1), in the order of their lock keys, each once, so that
+ * two calls naming the same owners in other orders wait rather than
+ * deadlock.
+ */
+void
+exec_lock_owners(RelationInfo *rel, const KeyList *owners)
+{
+	uint32	   *keys = palloc(sizeof(uint32) * Max(owners->nkeys, 1));
+	int			i;
+
+	for (i = 0; i < owners->nkeys; i++)
+		keys[i] = owner_lock_key(rel, owners, i);
+	qsort(keys, owners->nkeys, sizeof(uint32), compare_uint32);
+	for (i = 0; i < owners->nkeys; i++)
+		if (i == 0 || keys[i] != keys[i - 1])
+			DirectFunctionCall2(pg_advisory_xact_lock_int4,
+								Int32GetDatum((int32) owner_lock_space(rel)),
+								Int32GetDatum((int32) keys[i]));
 }
 
 /*
@@ -206,6 +252,38 @@ constraint_hint(RelationInfo *rel, const StatementSpec *spec, int sqlerrcode)
 }
 
 /*
+ * exec_jit_off turns JIT compilation off until exec_jit_restore, and
+ * returns what to give it: relorm's statements run without JIT.  JIT
+ * compiles a wide statement (hundreds of relation items, an OR of
+ * thousands of relation filters) for seconds to minutes in LLVM, which
+ * no cancel interrupts, while relorm's statements are short and built for
+ * indexes.  The setting is saved in a GUC nest level as a function's SET
+ * clause saves it: restored on return, and by (sub)transaction abort on an
+ * error.  JIT is decided by the jit setting at execution too, so a cached
+ * plan planned with JIT on runs without it.
+ */
+int
+exec_jit_off(void)
+{
+	int			nest;
+
+	if (!jit_enabled)
+		return -1;
+	nest = NewGUCNestLevel();
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return nest;
+}
+
+/* exec_jit_restore restores the jit setting exec_jit_off changed. */
+void
+exec_jit_restore(int nest)
+{
+	if (nest >= 0)
+		AtEOXact_GUC(true, nest);
+}
+
+/*
  * exec_statement runs the statement of (rel, spec) with the given
  * parameters and returns its rows, copied into the caller's memory.
  */
@@ -217,8 +295,10 @@ exec_statement(RelationInfo *rel, const StatementSpec *spec,
 	ExecResult *result = palloc0(sizeof(ExecResult));
 	volatile int ret = 0;
 	uint64		i;
+	int			jit;
 
 	SPI_connect();
+	jit = exec_jit_off();
 	PG_TRY();
 	{
 		ret = SPI_execute_plan(relation_plan(rel, spec), values, NULL, read_only, 0);
@@ -242,6 +322,7 @@ exec_statement(RelationInfo *rel, const StatementSpec *spec,
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
+	exec_jit_restore(jit);
 
 	if (ret < 0)
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(ret));
@@ -387,10 +468,14 @@ exec_query_scalar(SqlBuf *buf, Oid type, bool *isnull)
 	Datum		d;
 	int16		typlen;
 	bool		typbyval;
+	int			jit;
+	int			ret;
 
 	SPI_connect();
-	if (SPI_execute_plan(exec_query_plan(buf), buf->values, buf->nulls, true, 1) != SPI_OK_SELECT ||
-		SPI_processed != 1)
+	jit = exec_jit_off();
+	ret = SPI_execute_plan(exec_query_plan(buf), buf->values, buf->nulls, true, 1);
+	exec_jit_restore(jit);
+	if (ret != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "relorm query returned no row");
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, isnull);
 	if (!*isnull)
@@ -415,9 +500,14 @@ exec_text_rows(const char *sql)
 	MemoryContext context = CurrentMemoryContext;
 	List	   *rows = NIL;
 	uint64		i;
+	int			jit;
+	int			ret;
 
 	SPI_connect();
-	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
+	jit = exec_jit_off();
+	ret = SPI_execute(sql, true, 0);
+	exec_jit_restore(jit);
+	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "relorm could not run \"%s\"", sql);
 	for (i = 0; i < SPI_processed; i++)
 	{

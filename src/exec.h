@@ -28,6 +28,7 @@ extern SPIPlanPtr exec_statement_plan(RelationInfo *rel, const StatementSpec *sp
 extern int	exec_bind_keys(Datum *values, int next, const KeyList *keys,
 						   KeyShapeKind shape);
 extern void exec_lock_owner(RelationInfo *rel, const KeyList *owner);
+extern void exec_lock_owners(RelationInfo *rel, const KeyList *owners);
 extern SPIPlanPtr exec_query_plan(SqlBuf *buf);
 extern Datum exec_query_scalar(SqlBuf *buf, Oid type, bool *isnull);
 extern List *exec_text_rows(const char *sql);
@@ -35,5 +36,7 @@ extern void exec_ddl(const char *sql);
 extern void exec_lock_owner_values(RelationInfo *rel, const ColumnSet *cols,
 								   const Datum *values);
 extern ExecResult *exec_buf(SqlBuf *buf, bool read_only, const char *hint);
+extern int	exec_jit_off(void);
+extern void exec_jit_restore(int nest);
 
 #endif							/* RELORM_EXEC_H */

@@ -21,6 +21,7 @@
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
+#include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/params.h"
 #include "optimizer/optimizer.h"
@@ -233,6 +234,7 @@ keys_with_pivots(FunctionCallInfo fcinfo, int argno, const ColumnSet *columns,
 		{
 			if (tok == WJB_KEY)
 			{
+				CHECK_FOR_INTERRUPTS();
 				kb.position = i++;
 				kb.pending[0] = input_value(&kb, 0, pnstrdup(v.val.string.val,
 															 v.val.string.len));
@@ -268,6 +270,14 @@ collect(KeyBuilder *kb, Datum value, Oid type, bool top)
 		collect_jsonb(kb, DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
 															 CStringGetDatum(TextDatumGetCString(value)))),
 					  top);
+	else if (cols->ncols == 1 && base == getBaseType(cols->types[0]))
+	{
+		/*
+		 * a value of the key column's own type is one key, also when that
+		 * type is a composite or an array type
+		 */
+		collect_scalar(kb, value, type);
+	}
 	else if (OidIsValid(get_element_type(base)))
 	{
 		ArrayType  *array = DatumGetArrayTypeP(value);
@@ -289,6 +299,7 @@ collect(KeyBuilder *kb, Datum value, Oid type, bool top)
 						  &elems, &nulls, &n);
 		for (i = 0; i < n; i++)
 		{
+			CHECK_FOR_INTERRUPTS();
 			kb->position = i;
 			if (nulls[i])
 				ereport(ERROR,
@@ -412,6 +423,7 @@ collect_jsonb(KeyBuilder *kb, Jsonb *jb, bool top)
 		{
 			if (tok != WJB_ELEM)
 				continue;
+			CHECK_FOR_INTERRUPTS();
 			kb->position = i++;
 			collect_jsonb_value(kb, &v);
 		}

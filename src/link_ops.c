@@ -136,6 +136,14 @@ add_or_remove(FunctionCallInfo fcinfo, RelOp op)
 				 errdetail("A row of table \"%s\" belongs to one row of table \"%s\".",
 						   rel->target.name, rel->source.name)));
 
+	/*
+	 * several junction rows: wait for a set of each owner, whose delete and
+	 * insert would otherwise cross ours (issue 12: no deadlock); owners are
+	 * locked in one order, so that two calls naming the same owners do not
+	 * deadlock on the locks themselves
+	 */
+	if (rel->kind == RELORM_MANY_TO_MANY && shape_of(targets) == SHAPE_MANY)
+		exec_lock_owners(rel, owner);
 	changed = run_write_owners(rel, op, shape_of(targets), owner, targets);
 	PG_RETURN_INT64(changed);
 }

@@ -440,6 +440,12 @@ parse_count(ParseState *ps, JsonbValue *v, const char *path)
 
 	if (v->type != jbvNumeric)
 		malformed(path, "a non-negative integer is required");
+	/* out of bigint's range (1e400): the same error, not numeric_int8's */
+	if (DatumGetBool(DirectFunctionCall2(numeric_lt, NumericGetDatum(v->val.numeric),
+										 DirectFunctionCall1(int8_numeric, Int64GetDatum(0)))) ||
+		DatumGetBool(DirectFunctionCall2(numeric_gt, NumericGetDatum(v->val.numeric),
+										 DirectFunctionCall1(int8_numeric, Int64GetDatum(PG_INT64_MAX)))))
+		malformed(path, "a non-negative integer is required");
 	n = DatumGetInt64(DirectFunctionCall1(numeric_int8, NumericGetDatum(v->val.numeric)));
 	if (n < 0 || !DatumGetBool(DirectFunctionCall2(numeric_eq, NumericGetDatum(v->val.numeric),
 												   DirectFunctionCall1(int8_numeric, Int64GetDatum(n)))))
@@ -1085,6 +1091,17 @@ then_key_order(List *items, QueryTable *table)
 
 /* ---- select ---- */
 
+/* type_is_numeric: sum and avg take it (its base type is of category N). */
+static bool
+type_is_numeric(Oid type)
+{
+	char		category;
+	bool		preferred;
+
+	get_type_category_preferred(getBaseType(type), &category, &preferred);
+	return category == TYPCATEGORY_NUMERIC;
+}
+
 /*
  * parse_aggregate: {"relation": r, "count": true | "exists": true |
  * "sum"|"avg"|"min"|"max": "col" | "string_agg": ["col", "sep"],
@@ -1135,6 +1152,14 @@ parse_aggregate(ParseState *ps, QueryTable *table, RelationInfo *rel, const char
 				malformed(fpath, "the name of a column is required");
 			agg->kind = fns[i].kind;
 			agg->column = require_column(agg->child, jstr(v), fpath);
+			if ((agg->kind == AGG_SUM || agg->kind == AGG_AVG) &&
+				!type_is_numeric(agg->column->type))
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_FUNCTION),
+						 errmsg("%s at %s needs a numeric column, and \"%s\" is of type %s",
+								fns[i].name, fpath, agg->column->name,
+								format_type_be(agg->column->type)),
+						 errhint("Use min, max or string_agg for a column of another type.")));
 			/* sum and avg compare as numeric, whatever the column's type */
 			agg->type = (agg->kind == AGG_SUM || agg->kind == AGG_AVG)
 				? NUMERICOID : agg->column->type;
@@ -1185,6 +1210,9 @@ is_aggregate(JsonbContainer *spec, const char *path)
 	return n == 1;
 }
 
+/* the most relations a chain's path may follow (SPEC §7: 54001) */
+#define MAX_CHAIN_HOPS MAX_QUERY_DEPTH
+
 /*
  * parse_chain_path: {"chain": "a.b", ...query}: the unique rows (by
  * primary key) at the end of the path from table; `top` for relorm_chain,
@@ -1197,6 +1225,7 @@ parse_chain_path(ParseState *ps, QueryTable *table, const char *pathspec,
 {
 	QueryChain *chain = palloc0(sizeof(QueryChain));
 	char	   *steps = pstrdup(pathspec);
+	int			nhops;
 	char	   *step;
 	char	   *save = NULL;
 	QueryTable *current = table;
@@ -1219,6 +1248,15 @@ parse_chain_path(ParseState *ps, QueryTable *table, const char *pathspec,
 	if (steps[0] == '\0' || steps[0] == '.' || steps[strlen(steps) - 1] == '.' ||
 		strstr(steps, "..") != NULL)
 		malformed(path, "chain needs a path of relations, like \"books.reviews\"");
+	nhops = 1;
+	for (step = steps; *step; step++)
+		if (*step == '.')
+			nhops++;
+	if (nhops > MAX_CHAIN_HOPS)
+		ereport(ERROR,
+				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+				 errmsg("chain path%s has %d relations, more than the limit of %d",
+						top ? "" : psprintf(" at %s", path), nhops, MAX_CHAIN_HOPS)));
 	for (step = strtok_r(steps, ".", &save); step; step = strtok_r(NULL, ".", &save))
 	{
 		QueryChainStep *s = palloc(sizeof(QueryChainStep));
@@ -1375,6 +1413,64 @@ parse_select_object(ParseState *ps, QueryTable *table, JsonbContainer *object,
 	return items;
 }
 
+/* the most items one select may have (SPEC §7: 54001) */
+#define MAX_SELECT_ITEMS 1600
+
+/* select_key_cmp orders select items by key, for check_select_keys. */
+static int
+select_key_cmp(const void *a, const void *b)
+{
+	return strcmp((*(QuerySelectItem *const *) a)->key, (*(QuerySelectItem *const *) b)->key);
+}
+
+/*
+ * check_select_keys: an alias, relation, aggregate or chain must not take
+ * the key of another item or the name of a column of the table (a result
+ * object would have two keys of that name, and where / order could not
+ * tell which is meant): 42701.  So is a column listed twice (by "*" and
+ * by name), which would be two keys as well.
+ */
+static void
+check_select_keys(QueryTable *table, List *items, const char *path)
+{
+	int			n = list_length(items);
+	QuerySelectItem **sorted;
+	ListCell   *lc;
+	int			i;
+
+	/* PostgreSQL's rows hold at most 1664 columns */
+	if (n > MAX_SELECT_ITEMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+				 errmsg("select at %s has %d items, more than the limit of %d",
+						path, n, MAX_SELECT_ITEMS)));
+	foreach(lc, items)
+	{
+		QuerySelectItem *item = lfirst(lc);
+
+		/* where and order would not know the alias from the column */
+		if (item->kind != ITEM_COLUMN && get_attnum(table->relid, item->key) > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_COLUMN),
+					 errmsg("select at %s names \"%s\", a column of table \"%s\", as an alias",
+							path, item->key, get_rel_name(table->relid)),
+					 errhint("Give the relation item or aggregate another alias: {\"alias\": {\"relation\": ...}}.")));
+	}
+	if (n < 2)
+		return;
+	sorted = palloc(sizeof(QuerySelectItem *) * n);
+	foreach(lc, items)
+		sorted[foreach_current_index(lc)] = lfirst(lc);
+	qsort(sorted, n, sizeof(QuerySelectItem *), select_key_cmp);
+	for (i = 1; i < n; i++)
+		if (strcmp(sorted[i - 1]->key, sorted[i]->key) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_COLUMN),
+					 errmsg("select at %s has two items named \"%s\"", path, sorted[i]->key),
+					 errhint("Name each column once, and give relation items and aggregates an alias of their own: {\"alias\": {\"relation\": ...}}.")));
+	pfree(sorted);
+}
+
 /*
  * parse_select_list: the items of a select list over table.  Eager relations
  * that it does not mention are added, once per path.
@@ -1455,6 +1551,7 @@ parse_select_list(ParseState *ps, QueryTable *table, JsonbValue *select, const c
 	}
 	if (items == NIL)
 		malformed(path, "select must name at least one item");
+	check_select_keys(table, items, path);
 	return items;
 }
 

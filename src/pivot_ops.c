@@ -27,6 +27,7 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 
 #include "fnargs.h"
 
@@ -133,20 +134,39 @@ merge_pivots(RelationInfo *rel, Jsonb *common, Jsonb **pivots, int n)
 {
 	uint32		mask = field_mask(rel, common, "pivot");
 	int			i;
+	MemoryContext scratch;
+	Jsonb	   *empty;
 
 	for (i = 0; i < n; i++)
 		mask |= field_mask(rel, pivots[i], "the pivot fields of a target");
 	if (mask == 0)
 		return 0;				/* no fields: the statement reads none */
+	scratch = AllocSetContextCreate(CurrentMemoryContext, "relorm pivot merge",
+									ALLOCSET_SMALL_SIZES);
+	empty = empty_object();
 	for (i = 0; i < n; i++)
 	{
 		if (common != NULL && pivots[i] != NULL)
-			pivots[i] = DatumGetJsonbP(DirectFunctionCall2(jsonb_concat,
-														   JsonbPGetDatum(common),
-														   JsonbPGetDatum(pivots[i])));
+		{
+			/*
+			 * jsonb_concat builds in a 1 kB buffer and leaves its parse
+			 * state behind: build in a scratch context, keep a copy the
+			 * size of the result
+			 */
+			MemoryContext old = MemoryContextSwitchTo(scratch);
+			Jsonb	   *merged = DatumGetJsonbP(DirectFunctionCall2(jsonb_concat,
+																	JsonbPGetDatum(common),
+																	JsonbPGetDatum(pivots[i])));
+
+			MemoryContextSwitchTo(old);
+			pivots[i] = palloc(VARSIZE(merged));
+			memcpy(pivots[i], merged, VARSIZE(merged));
+			MemoryContextReset(scratch);
+		}
 		else if (pivots[i] == NULL)
-			pivots[i] = common != NULL ? common : empty_object();
+			pivots[i] = common != NULL ? common : empty;
 	}
+	MemoryContextDelete(scratch);
 	return mask;
 }
 
@@ -259,13 +279,25 @@ run_pivot(RelationInfo *rel, StatementSpec *spec, KeyList *owner,
 	else if (spec->shape == SHAPE_MANY)
 	{
 		Datum	   *elems = palloc(sizeof(Datum) * (targets->nkeys + 1));
+		StringInfoData text;
 		int			i;
 
+		/*
+		 * one buffer for every target's text: JsonbToCString's own starts
+		 * at 1 kB, which per target was most of a large call's memory
+		 */
+		initStringInfo(&text);
 		for (i = 0; i < targets->nkeys; i++)
-			elems[i] = CStringGetTextDatum(JsonbToCString(NULL, &pivots[i]->root,
-														  VARSIZE(pivots[i])));
+		{
+			resetStringInfo(&text);
+			(void) JsonbToCString(&text, &pivots[i]->root, VARSIZE(pivots[i]));
+			elems[i] = PointerGetDatum(cstring_to_text_with_len(text.data, text.len));
+		}
+		pfree(text.data);
 		values[n++] = PointerGetDatum(construct_array(elems, targets->nkeys, TEXTOID,
 													  -1, false, TYPALIGN_INT));
+		for (i = 0; i < targets->nkeys; i++)
+			pfree(DatumGetPointer(elems[i]));
 	}
 
 	if (spec->shape == SHAPE_ONE && spec->op != RELOP_SYNC)

@@ -163,6 +163,7 @@ run_into(ResultStore *result, SPIPlanPtr plan, Datum *values, const char *nulls)
 	ParamListInfo params = makeParamList(nargs);
 	int			i;
 	int			ret;
+	int			jit;
 
 	for (i = 0; i < nargs; i++)
 	{
@@ -189,7 +190,9 @@ run_into(ResultStore *result, SPIPlanPtr plan, Datum *values, const char *nulls)
 	options.params = params;
 	options.read_only = true;
 	options.dest = (DestReceiver *) &receiver;
+	jit = exec_jit_off();
 	ret = SPI_execute_plan_extended(plan, &options);
+	exec_jit_restore(jit);
 	if (ret < 0)
 		elog(ERROR, "SPI_execute_plan_extended failed: %s", SPI_result_code_string(ret));
 	return receiver.seen;

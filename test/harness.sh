@@ -81,6 +81,7 @@ SUITES=(
     tap         # test/t/*.pl, PostgreSQL::Test::Cluster (make check-tap)
     bench_smoke # bench/run.py with BENCH_SMOKE=1 on the harness's own server
     node        # test/node: relorm from node-postgres, on the harness's own server
+    fuzz        # test/fuzz/fuzz.py: seeded random calls (FUZZ_CALLS, FUZZ_SECONDS; make fuzz)
 )
 if [ -n "${RELORM_SUITES:-}" ]; then
     read -r -a SUITES <<<"$RELORM_SUITES"
@@ -465,6 +466,20 @@ suite_node() {
     rm -rf "$WORKDIR/data"
     start_server
     node "$dir/test.js" || rc=$?
+    stop_server
+    return "$rc"
+}
+
+# The fuzzer on the harness's own server: FUZZ_CALLS calls (default 5000,
+# seed FUZZ_SEED, default 1), or with FUZZ_SECONDS for that long (make fuzz).
+# It fails on a crash, an internal error or a call outliving its
+# statement_timeout by more than a second (test/fuzz/fuzz.py).
+suite_fuzz() {
+    local rc=0
+    # a fresh server: an earlier suite (bench_smoke) may have left its data
+    [ "$SERVER_STARTED" = 1 ] || rm -rf "$WORKDIR/data"
+    start_server
+    FUZZ_CALLS="${FUZZ_CALLS:-5000}" python3 "$ROOT/test/fuzz/fuzz.py" || rc=$?
     stop_server
     return "$rc"
 }
