@@ -788,10 +788,12 @@ parse_filter(ParseState *ps, QueryTable *table, JsonbContainer *filter,
 			ai = JsonbIteratorInit(v.val.binary.data);
 			while ((tok = JsonbIteratorNext(&ai, &e, true)) != WJB_DONE)
 			{
-				char	   *epath = psprintf("%s[%d]", kpath, i++);
+				char	   *epath;
 
 				if (tok != WJB_ELEM)
 					continue;
+				/* 0-based, counting elements only (SPEC §6: $.books.create[1]) */
+				epath = psprintf("%s[%d]", kpath, i++);
 				if (!is_object(&e))
 					malformed(epath, "a filter must be an object");
 				f->items = lappend(f->items, parse_filter(ps, table, e.val.binary.data, epath,
@@ -1026,10 +1028,12 @@ parse_order(QueryTable *table, JsonbValue *order, const char *path)
 	it = JsonbIteratorInit(order->val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
-		char	   *ipath = psprintf("%s[%d]", path, i++);
+		char	   *ipath;
 
 		if (tok != WJB_ELEM)
 			continue;
+		/* 0-based, counting elements only (SPEC §6: $.books.create[1]) */
+		ipath = psprintf("%s[%d]", path, i++);
 		if (v.type != jbvString && !is_object(&v))
 			malformed(ipath, "an order item is a column name or {\"column\": \"direction\"}");
 		items = list_concat(items, parse_order(table, &v, ipath));
@@ -1497,10 +1501,12 @@ parse_select_list(ParseState *ps, QueryTable *table, JsonbValue *select, const c
 		it = JsonbIteratorInit(select->val.binary.data);
 		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 		{
-			char	   *ipath = psprintf("%s[%d]", path, i++);
+			char	   *ipath;
 
 			if (tok != WJB_ELEM)
 				continue;
+			/* 0-based, counting elements only (SPEC §6: $.books.create[1]) */
+			ipath = psprintf("%s[%d]", path, i++);
 			if (v.type == jbvString)
 			{
 				char	   *name = jstr(&v);
