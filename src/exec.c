@@ -284,38 +284,38 @@ exec_jit_restore(int nest)
 }
 
 /*
- * exec_statement runs the statement of (rel, spec) with the given
- * parameters and returns its rows, copied into the caller's memory.
+ * run_plan runs a prepared plan (inside SPI) with jit off and returns its
+ * rows, copied into `context`.  A constraint violation (class 23) without
+ * a hint of its own gets one: constraint_hint's for a relation statement
+ * (spec), else `hint`.
  */
-ExecResult *
-exec_statement(RelationInfo *rel, const StatementSpec *spec,
-			   Datum *values, bool read_only)
+static ExecResult *
+run_plan(MemoryContext context, SPIPlanPtr plan, Datum *values, const char *nulls,
+		 bool read_only, RelationInfo *rel, const StatementSpec *spec, const char *hint)
 {
-	MemoryContext context = CurrentMemoryContext;
-	ExecResult *result = palloc0(sizeof(ExecResult));
+	ExecResult *result = MemoryContextAllocZero(context, sizeof(ExecResult));
 	volatile int ret = 0;
 	uint64		i;
-	int			jit;
+	int			jit = exec_jit_off();
 
-	SPI_connect();
-	jit = exec_jit_off();
 	PG_TRY();
 	{
-		ret = SPI_execute_plan(relation_plan(rel, spec), values, NULL, read_only, 0);
+		ret = SPI_execute_plan(plan, values, nulls, read_only, 0);
 	}
 	PG_CATCH();
 	{
 		ErrorData  *edata;
-		char	   *hint;
+		char	   *extra;
 
 		MemoryContextSwitchTo(context);
 		edata = CopyErrorData();
+		extra = spec != NULL ? constraint_hint(rel, spec, edata->sqlerrcode)
+			: (hint != NULL ? pstrdup(hint) : NULL);
 		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION &&
-			edata->hint == NULL &&
-			(hint = constraint_hint(rel, spec, edata->sqlerrcode)) != NULL)
+			edata->hint == NULL && extra != NULL)
 		{
 			FlushErrorState();
-			edata->hint = hint;
+			edata->hint = extra;
 			ReThrowError(edata);
 		}
 		FreeErrorData(edata);
@@ -337,6 +337,23 @@ exec_statement(RelationInfo *rel, const StatementSpec *spec,
 			result->rows[i] = heap_copytuple(SPI_tuptable->vals[i]);
 		MemoryContextSwitchTo(spi);
 	}
+	return result;
+}
+
+/*
+ * exec_statement runs the statement of (rel, spec) with the given
+ * parameters and returns its rows, copied into the caller's memory.
+ */
+ExecResult *
+exec_statement(RelationInfo *rel, const StatementSpec *spec,
+			   Datum *values, bool read_only)
+{
+	MemoryContext context = CurrentMemoryContext;
+	ExecResult *result;
+
+	SPI_connect();
+	result = run_plan(context, relation_plan(rel, spec), values, NULL, read_only,
+					  rel, spec, NULL);
 	SPI_finish();
 	return result;
 }
@@ -552,46 +569,11 @@ ExecResult *
 exec_buf(SqlBuf *buf, bool read_only, const char *hint)
 {
 	MemoryContext context = CurrentMemoryContext;
-	ExecResult *result = palloc0(sizeof(ExecResult));
-	volatile int ret = 0;
-	uint64		i;
+	ExecResult *result;
 
 	SPI_connect();
-	PG_TRY();
-	{
-		ret = SPI_execute_plan(exec_query_plan(buf), buf->values, buf->nulls, read_only, 0);
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(context);
-		edata = CopyErrorData();
-		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION &&
-			edata->hint == NULL && hint != NULL)
-		{
-			FlushErrorState();
-			edata->hint = pstrdup(hint);
-			ReThrowError(edata);
-		}
-		FreeErrorData(edata);
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
-
-	if (ret < 0)
-		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(ret));
-	result->processed = SPI_processed;
-	if (SPI_tuptable != NULL)
-	{
-		MemoryContext spi = MemoryContextSwitchTo(context);
-
-		result->desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
-		result->rows = palloc(sizeof(HeapTuple) * (SPI_processed + 1));
-		for (i = 0; i < SPI_processed; i++)
-			result->rows[i] = heap_copytuple(SPI_tuptable->vals[i]);
-		MemoryContextSwitchTo(spi);
-	}
+	result = run_plan(context, exec_query_plan(buf), buf->values, buf->nulls, read_only,
+					  NULL, NULL, hint);
 	SPI_finish();
 	return result;
 }

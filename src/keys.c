@@ -792,3 +792,43 @@ keys_column_array(const KeyList *keys, int col)
 	return PointerGetDatum(construct_array(keys->values[col], keys->nkeys,
 										   type, typlen, typbyval, typalign));
 }
+
+/* ---- reading jsonb input (the parsers of queries and write data) ---- */
+
+/* jsonb_value_equals: a JsonbValue string equals a C string. */
+bool
+jsonb_value_equals(JsonbValue *v, const char *s)
+{
+	return v->type == jbvString && strlen(s) == v->val.string.len &&
+		strncmp(v->val.string.val, s, v->val.string.len) == 0;
+}
+
+/* jsonb_value_string: a JsonbValue string as a C string. */
+char *
+jsonb_value_string(JsonbValue *v)
+{
+	return pnstrdup(v->val.string.val, v->val.string.len);
+}
+
+/* jsonb_value_is_object: a (binary) JsonbValue holds an object. */
+bool
+jsonb_value_is_object(JsonbValue *v)
+{
+	return v != NULL && v->type == jbvBinary && JsonContainerIsObject(v->val.binary.data);
+}
+
+/* jsonb_value_is_array: a (binary) JsonbValue holds an array. */
+bool
+jsonb_value_is_array(JsonbValue *v)
+{
+	return v != NULL && v->type == jbvBinary && JsonContainerIsArray(v->val.binary.data);
+}
+
+/* jsonb_object_field: the value of key in an object container, or NULL. */
+JsonbValue *
+keys_jsonb_field(JsonbContainer *object, const char *key)
+{
+	if (object == NULL)
+		return NULL;
+	return getKeyJsonValueFromContainer(object, key, strlen(key), NULL);
+}

@@ -37,4 +37,11 @@ extern Datum keys_column_array(const KeyList *keys, int col);
 extern char *keys_jsonb_text(JsonbValue *v);
 extern Datum keys_jsonb_value(JsonbValue *v, Oid type, int32 typmod);
 
+/* reading jsonb input */
+extern bool jsonb_value_equals(JsonbValue *v, const char *s);
+extern char *jsonb_value_string(JsonbValue *v);
+extern bool jsonb_value_is_object(JsonbValue *v);
+extern bool jsonb_value_is_array(JsonbValue *v);
+extern JsonbValue *keys_jsonb_field(JsonbContainer *object, const char *key);
+
 #endif							/* RELORM_KEYS_H */

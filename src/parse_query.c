@@ -65,44 +65,6 @@ malformed(const char *path, const char *message)
 			 errmsg("malformed query at %s: %s", path, message)));
 }
 
-/* keyeq: a JsonbValue string equals a C string. */
-static bool
-keyeq(JsonbValue *v, const char *s)
-{
-	return v->type == jbvString && strlen(s) == v->val.string.len &&
-		strncmp(v->val.string.val, s, v->val.string.len) == 0;
-}
-
-/* jstr: a JsonbValue string as a C string. */
-static char *
-jstr(JsonbValue *v)
-{
-	return pnstrdup(v->val.string.val, v->val.string.len);
-}
-
-/* is_object: a (binary) JsonbValue holds an object. */
-static bool
-is_object(JsonbValue *v)
-{
-	return v != NULL && v->type == jbvBinary && JsonContainerIsObject(v->val.binary.data);
-}
-
-/* is_array: a (binary) JsonbValue holds an array. */
-static bool
-is_array(JsonbValue *v)
-{
-	return v != NULL && v->type == jbvBinary && JsonContainerIsArray(v->val.binary.data);
-}
-
-/* field: the value of key in an object container, or NULL. */
-static JsonbValue *
-field(JsonbContainer *object, const char *key)
-{
-	if (object == NULL)
-		return NULL;
-	return getKeyJsonValueFromContainer(object, key, strlen(key), NULL);
-}
-
 /* jsonb_root_value: a whole jsonb document as a JsonbValue. */
 static void
 jsonb_root_value(Jsonb *jb, JsonbValue *v)
@@ -144,10 +106,10 @@ check_keys(JsonbContainer *object, const char *const *allowed, const char *path)
 		if (tok != WJB_KEY)
 			continue;
 		for (a = allowed; *a; a++)
-			if (keyeq(&v, *a))
+			if (jsonb_value_equals(&v, *a))
 				ok = true;
 		if (!ok)
-			malformed(path, psprintf("unrecognized key \"%s\"", jstr(&v)));
+			malformed(path, psprintf("unrecognized key \"%s\"", jsonb_value_string(&v)));
 	}
 }
 
@@ -406,7 +368,7 @@ parse_array_value(ParseState *ps, Oid type, int32 typmod, JsonbValue *array,
 	int			lbs[1] = {1};
 	Oid			arraytype = get_array_type(type);
 
-	if (!is_array(array))
+	if (!jsonb_value_is_array(array))
 		malformed(path, "a list of values is required");
 	if (!OidIsValid(arraytype))
 		malformed(path, "the column's type has no array type");
@@ -578,7 +540,7 @@ parse_comparison(ParseState *ps, QueryOperand operand, int32 typmod, const char 
 	}
 	if (strcmp(op, "between") == 0)
 	{
-		if (!is_array(v) || JsonContainerSize(v->val.binary.data) != 2)
+		if (!jsonb_value_is_array(v) || JsonContainerSize(v->val.binary.data) != 2)
 			malformed(path, "between takes a list of two values");
 		f->op = CMP_BETWEEN;
 		f->value = parse_value(ps, type, typmod,
@@ -620,9 +582,9 @@ parse_value_filter(ParseState *ps, QueryOperand operand, int32 typmod, JsonbValu
 	JsonbValue	k;
 	JsonbIteratorToken tok;
 
-	if (!is_object(v))
+	if (!jsonb_value_is_object(v))
 	{
-		if (is_array(v))
+		if (jsonb_value_is_array(v))
 			malformed(path, "use {\"in\": [...]} to compare with a list");
 		all->items = list_make1(parse_comparison(ps, operand, typmod, "eq", v, path));
 		return all;
@@ -635,7 +597,7 @@ parse_value_filter(ParseState *ps, QueryOperand operand, int32 typmod, JsonbValu
 
 		if (tok != WJB_KEY)
 			continue;
-		op = jstr(&k);
+		op = jsonb_value_string(&k);
 		tok = JsonbIteratorNext(&it, &val, true);
 		all->items = lappend(all->items,
 							 parse_comparison(ps, operand, typmod, op, &val,
@@ -679,9 +641,9 @@ parse_relation_filter(ParseState *ps, QueryTable *table, RelationInfo *rel,
 	JsonbValue *x;
 	int			i;
 
-	if (!is_object(v))
+	if (!jsonb_value_is_object(v))
 		malformed(path, "a relation filter is {\"exists\": bool} or {\"some\" | \"every\" | \"none\": filter}");
-	if ((x = field(v->val.binary.data, "exists")) != NULL)
+	if ((x = keys_jsonb_field(v->val.binary.data, "exists")) != NULL)
 	{
 		if (x->type != jbvBool || JsonContainerSize(v->val.binary.data) != 1)
 			malformed(path, "exists takes true or false, alone");
@@ -691,7 +653,7 @@ parse_relation_filter(ParseState *ps, QueryTable *table, RelationInfo *rel,
 	if (JsonContainerSize(v->val.binary.data) != 1)
 		malformed(path, "a relation filter has one of exists, some, every, none");
 	for (i = 0; i < lengthof(quantifiers); i++)
-		if ((x = field(v->val.binary.data, quantifiers[i].name)) != NULL && is_object(x))
+		if ((x = keys_jsonb_field(v->val.binary.data, quantifiers[i].name)) != NULL && jsonb_value_is_object(x))
 			return related_filter(quantifiers[i].kind, rel, table, child,
 								  parse_filter(ps, child, x->val.binary.data,
 											   psprintf("%s.%s", path, quantifiers[i].name),
@@ -772,7 +734,7 @@ parse_filter(ParseState *ps, QueryTable *table, JsonbContainer *filter,
 
 		if (tok != WJB_KEY)
 			continue;
-		key = jstr(&k);
+		key = jsonb_value_string(&k);
 		kpath = psprintf("%s.%s", path, key);
 		JsonbIteratorNext(&it, &v, true);
 
@@ -782,7 +744,7 @@ parse_filter(ParseState *ps, QueryTable *table, JsonbContainer *filter,
 			JsonbValue	e;
 			int			i = 0;
 
-			if (!is_array(&v))
+			if (!jsonb_value_is_array(&v))
 				malformed(kpath, psprintf("%s takes a list of filters", key));
 			f = new_filter(key[0] == 'a' ? FILTER_AND : FILTER_OR);
 			ai = JsonbIteratorInit(v.val.binary.data);
@@ -794,7 +756,7 @@ parse_filter(ParseState *ps, QueryTable *table, JsonbContainer *filter,
 					continue;
 				/* 0-based, counting elements only (SPEC §6: $.books.create[1]) */
 				epath = psprintf("%s[%d]", kpath, i++);
-				if (!is_object(&e))
+				if (!jsonb_value_is_object(&e))
 					malformed(epath, "a filter must be an object");
 				f->items = lappend(f->items, parse_filter(ps, table, e.val.binary.data, epath,
 														  depth + 1));
@@ -802,7 +764,7 @@ parse_filter(ParseState *ps, QueryTable *table, JsonbContainer *filter,
 		}
 		else if (strcmp(key, "not") == 0)
 		{
-			if (!is_object(&v))
+			if (!jsonb_value_is_object(&v))
 				malformed(kpath, "not takes a filter");
 			f = new_filter(FILTER_NOT);
 			f->items = list_make1(parse_filter(ps, table, v.val.binary.data, kpath, depth + 1));
@@ -837,7 +799,7 @@ static QueryFilter *
 parse_where(ParseState *ps, QueryTable *table, JsonbValue *where, const char *path,
 			int depth)
 {
-	if (!is_object(where))
+	if (!jsonb_value_is_object(where))
 		malformed(path, "a filter must be an object");
 	return parse_filter(ps, table, where->val.binary.data, path, depth);
 }
@@ -989,7 +951,7 @@ parse_order(QueryTable *table, JsonbValue *order, const char *path)
 
 	if (order->type == jbvString)
 	{
-		char	   *name = jstr(order);
+		char	   *name = jsonb_value_string(order);
 		SortDirection direction = SORT_DEFAULT;
 		QueryOrderItem *item;
 
@@ -1002,7 +964,7 @@ parse_order(QueryTable *table, JsonbValue *order, const char *path)
 		item->direction = direction;
 		return list_make1(item);
 	}
-	if (is_object(order))
+	if (jsonb_value_is_object(order))
 	{
 		it = JsonbIteratorInit(order->val.binary.data);
 		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
@@ -1013,17 +975,17 @@ parse_order(QueryTable *table, JsonbValue *order, const char *path)
 
 			if (tok != WJB_KEY)
 				continue;
-			name = jstr(&v);
+			name = jsonb_value_string(&v);
 			JsonbIteratorNext(&it, &dir, true);
 			if (dir.type != jbvString)
 				malformed(psprintf("%s.%s", path, name), "a direction must be a string");
 			item = resolve_order_name(table, name, path);
-			item->direction = parse_order_direction(jstr(&dir));
+			item->direction = parse_order_direction(jsonb_value_string(&dir));
 			items = lappend(items, item);
 		}
 		return items;
 	}
-	if (!is_array(order))
+	if (!jsonb_value_is_array(order))
 		malformed(path, "order is a column name, an object, or a list of these");
 	it = JsonbIteratorInit(order->val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
@@ -1034,7 +996,7 @@ parse_order(QueryTable *table, JsonbValue *order, const char *path)
 			continue;
 		/* 0-based, counting elements only (SPEC §6: $.books.create[1]) */
 		ipath = psprintf("%s[%d]", path, i++);
-		if (v.type != jbvString && !is_object(&v))
+		if (v.type != jbvString && !jsonb_value_is_object(&v))
 			malformed(ipath, "an order item is a column name or {\"column\": \"direction\"}");
 		items = list_concat(items, parse_order(table, &v, ipath));
 	}
@@ -1133,29 +1095,29 @@ parse_aggregate(ParseState *ps, QueryTable *table, RelationInfo *rel, const char
 	agg->rel = rel;
 	agg->child = new_table(rel->target.relid, rel->name, NULL);
 	check_keys(spec, allowed, path);
-	if ((w = field(spec, "where")) != NULL)
+	if ((w = keys_jsonb_field(spec, "where")) != NULL)
 		agg->where = parse_where(ps, agg->child, w, psprintf("%s.where", path), depth + 1);
-	if (field(spec, "count") != NULL)
+	if (keys_jsonb_field(spec, "count") != NULL)
 	{
 		agg->kind = AGG_COUNT;
 		agg->type = INT8OID;
 		return agg;
 	}
-	if (field(spec, "exists") != NULL)
+	if (keys_jsonb_field(spec, "exists") != NULL)
 	{
 		agg->kind = AGG_EXISTS;
 		agg->type = BOOLOID;
 		return agg;
 	}
 	for (i = 0; i < lengthof(fns); i++)
-		if ((v = field(spec, fns[i].name)) != NULL)
+		if ((v = keys_jsonb_field(spec, fns[i].name)) != NULL)
 		{
 			char	   *fpath = psprintf("%s.%s", path, fns[i].name);
 
 			if (v->type != jbvString)
 				malformed(fpath, "the name of a column is required");
 			agg->kind = fns[i].kind;
-			agg->column = require_column(agg->child, jstr(v), fpath);
+			agg->column = require_column(agg->child, jsonb_value_string(v), fpath);
 			if ((agg->kind == AGG_SUM || agg->kind == AGG_AVG) &&
 				!type_is_numeric(agg->column->type))
 				ereport(ERROR,
@@ -1169,22 +1131,22 @@ parse_aggregate(ParseState *ps, QueryTable *table, RelationInfo *rel, const char
 				? NUMERICOID : agg->column->type;
 			return agg;
 		}
-	if ((v = field(spec, "string_agg")) != NULL)
+	if ((v = keys_jsonb_field(spec, "string_agg")) != NULL)
 	{
 		char	   *spath = psprintf("%s.string_agg", path);
 		JsonbValue *col;
 		JsonbValue *sep;
 		JsonbValue *o;
 
-		if (!is_array(v) || JsonContainerSize(v->val.binary.data) != 2)
+		if (!jsonb_value_is_array(v) || JsonContainerSize(v->val.binary.data) != 2)
 			malformed(spath, "string_agg takes [\"column\", \"separator\"]");
 		col = getIthJsonbValueFromContainer(v->val.binary.data, 0);
 		sep = getIthJsonbValueFromContainer(v->val.binary.data, 1);
 		if (col->type != jbvString || sep->type != jbvString)
 			malformed(spath, "string_agg takes [\"column\", \"separator\"]");
 		agg->kind = AGG_STRING_AGG;
-		agg->column = require_column(agg->child, jstr(col), spath);
-		agg->order = (o = field(spec, "order")) != NULL
+		agg->column = require_column(agg->child, jsonb_value_string(col), spath);
+		agg->order = (o = keys_jsonb_field(spec, "order")) != NULL
 			? parse_order(agg->child, o, psprintf("%s.order", path))
 			: then_key_order(NIL, agg->child);
 		agg->type = TEXTOID;
@@ -1207,7 +1169,7 @@ is_aggregate(JsonbContainer *spec, const char *path)
 	int			n = 0;
 
 	for (i = 0; i < lengthof(keys); i++)
-		if (field(spec, keys[i]) != NULL)
+		if (keys_jsonb_field(spec, keys[i]) != NULL)
 			n++;
 	if (n > 1)
 		malformed(path, "an aggregate takes one of count, exists, sum, avg, min, max, string_agg");
@@ -1283,9 +1245,9 @@ parse_chain_path(ParseState *ps, QueryTable *table, const char *pathspec,
 						get_rel_name(current->relid))));
 	chain->key = key_columns(current, &key);
 
-	if ((w = field(query, "where")) != NULL)
+	if ((w = keys_jsonb_field(query, "where")) != NULL)
 		chain->where = parse_where(ps, current, w, psprintf("%s.where", path), depth);
-	if ((o = field(query, "order")) != NULL)
+	if ((o = keys_jsonb_field(query, "order")) != NULL)
 		chain->order = parse_order(current, o, psprintf("%s.order", path));
 
 	/*
@@ -1313,8 +1275,8 @@ parse_chain_path(ParseState *ps, QueryTable *table, const char *pathspec,
 		if (tok == WJB_KEY)
 		{
 			JsonbValue	val;
-			bool		keep = keyeq(&v, "select") || keyeq(&v, "limit") ||
-			keyeq(&v, "offset");
+			bool		keep = jsonb_value_equals(&v, "select") || jsonb_value_equals(&v, "limit") ||
+			jsonb_value_equals(&v, "offset");
 
 			JsonbIteratorNext(&it, &val, true);
 			if (keep)
@@ -1373,17 +1335,17 @@ parse_select_object(ParseState *ps, QueryTable *table, JsonbContainer *object,
 
 		if (tok != WJB_KEY)
 			continue;
-		key = jstr(&k);
+		key = jsonb_value_string(&k);
 		kpath = psprintf("%s.%s", ipath, key);
 		JsonbIteratorNext(&oi, &spec, true);
 		if (spec.type == jbvBool && spec.val.boolean)
 			query = NULL;
-		else if (is_object(&spec))
+		else if (jsonb_value_is_object(&spec))
 			query = spec.val.binary.data;
 		else
 			malformed(kpath, "a relation is selected with true or a query object");
 
-		if (query && (chain = field(query, "chain")) != NULL)
+		if (query && (chain = keys_jsonb_field(query, "chain")) != NULL)
 		{
 			static const char *const allowed[] = {"chain", "select", "where", "order",
 			"limit", "offset", NULL};
@@ -1392,15 +1354,15 @@ parse_select_object(ParseState *ps, QueryTable *table, JsonbContainer *object,
 			if (chain->type != jbvString)
 				malformed(psprintf("%s.chain", kpath), "chain takes a path like \"books.reviews\"");
 			item = new_item(ITEM_CHAIN, key);
-			item->chain = parse_chain_path(ps, table, jstr(chain), query, kpath, depth + 1,
+			item->chain = parse_chain_path(ps, table, jsonb_value_string(chain), query, kpath, depth + 1,
 										   false, ROWS_ARRAY);
 			items = lappend(items, item);
 			continue;
 		}
-		relname = query ? field(query, "relation") : NULL;
+		relname = query ? keys_jsonb_field(query, "relation") : NULL;
 		if (relname && relname->type != jbvString)
 			malformed(psprintf("%s.relation", kpath), "relation takes a relation name");
-		rel = require_relation(table->relid, relname ? jstr(relname) : key);
+		rel = require_relation(table->relid, relname ? jsonb_value_string(relname) : key);
 		*mentioned = lappend(*mentioned, rel->name);
 		if (query && is_aggregate(query, kpath))
 		{
@@ -1496,7 +1458,7 @@ parse_select_list(ParseState *ps, QueryTable *table, JsonbValue *select, const c
 		JsonbIteratorToken tok;
 		int			i = 0;
 
-		if (!is_array(select))
+		if (!jsonb_value_is_array(select))
 			malformed(path, "select must be a list");
 		it = JsonbIteratorInit(select->val.binary.data);
 		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
@@ -1509,7 +1471,7 @@ parse_select_list(ParseState *ps, QueryTable *table, JsonbValue *select, const c
 			ipath = psprintf("%s[%d]", path, i++);
 			if (v.type == jbvString)
 			{
-				char	   *name = jstr(&v);
+				char	   *name = jsonb_value_string(&v);
 
 				if (strcmp(name, "*") == 0)
 					items = list_concat(items, all_columns(table, NULL));
@@ -1518,7 +1480,7 @@ parse_select_list(ParseState *ps, QueryTable *table, JsonbValue *select, const c
 													   name));
 				continue;
 			}
-			if (!is_object(&v))
+			if (!jsonb_value_is_object(&v))
 				malformed(ipath, "a select item is a column name or an object");
 			items = list_concat(items, parse_select_object(ps, table, v.val.binary.data,
 														   ipath, depth, &mentioned));
@@ -1598,10 +1560,10 @@ parse_relation_item(ParseState *ps, QueryTable *table, RelationInfo *rel,
 		ps->eager_mark = NULL;
 	}
 
-	join = query ? field(query, "join") : NULL;
+	join = query ? keys_jsonb_field(query, "join") : NULL;
 	if (join != NULL)
 	{
-		JsonbValue *w = field(query, "where");
+		JsonbValue *w = keys_jsonb_field(query, "where");
 
 		if (join->type != jbvBool)
 			malformed(psprintf("%s.join", path), "join takes true or false");
@@ -1611,13 +1573,13 @@ parse_relation_item(ParseState *ps, QueryTable *table, RelationInfo *rel,
 			QueryTable *probe = relation_table(rel);
 
 			item->join = related_filter(FILTER_SOME, rel, table, probe,
-										w && is_object(w)
+										w && jsonb_value_is_object(w)
 										? parse_filter(ps, probe, w->val.binary.data,
 													   psprintf("%s.where", path), depth)
 										: NULL);
 		}
 	}
-	if (rel->options.order != NULL && (query == NULL || field(query, "order") == NULL) &&
+	if (rel->options.order != NULL && (query == NULL || keys_jsonb_field(query, "order") == NULL) &&
 		relation_kind_is_to_many(rel->kind))
 		forced = then_key_order(option_order(child, rel->options.order,
 											 psprintf("%s.order", path)),
@@ -1657,7 +1619,7 @@ parse_pivot_item(QueryTable *table, List *items, JsonbValue *v, const char *path
 			item->pivot_columns = lappend(item->pivot_columns,
 										  pivot_column(table, pv->names[c], path));
 	}
-	else if (is_array(v))
+	else if (jsonb_value_is_array(v))
 	{
 		JsonbIterator *it = JsonbIteratorInit(v->val.binary.data);
 		JsonbValue	e;
@@ -1674,7 +1636,7 @@ parse_pivot_item(QueryTable *table, List *items, JsonbValue *v, const char *path
 			if (e.type != jbvString)
 				malformed(epath, "pivot lists the names of pivot fields");
 			item->pivot_columns = lappend(item->pivot_columns,
-										  pivot_column(table, jstr(&e), epath));
+										  pivot_column(table, jsonb_value_string(&e), epath));
 		}
 	}
 	else
@@ -1839,14 +1801,14 @@ parse_rows(ParseState *ps, QueryTable *table, JsonbContainer *query, const char 
 	static const char *const allowed[] = {"select", "where", "order", "limit", "offset",
 	"relation", "join", "of", "pivot", "cursor", "after", NULL};
 	QueryRows  *rows = palloc0(sizeof(QueryRows));
-	JsonbValue *select = query ? field(query, "select") : NULL;
-	JsonbValue *where = query ? field(query, "where") : NULL;
-	JsonbValue *order = query ? field(query, "order") : NULL;
-	JsonbValue *limit = query ? field(query, "limit") : NULL;
-	JsonbValue *offset = query ? field(query, "offset") : NULL;
-	JsonbValue *pivot = query ? field(query, "pivot") : NULL;
-	JsonbValue *cursor = query ? field(query, "cursor") : NULL;
-	JsonbValue *after = query ? field(query, "after") : NULL;
+	JsonbValue *select = query ? keys_jsonb_field(query, "select") : NULL;
+	JsonbValue *where = query ? keys_jsonb_field(query, "where") : NULL;
+	JsonbValue *order = query ? keys_jsonb_field(query, "order") : NULL;
+	JsonbValue *limit = query ? keys_jsonb_field(query, "limit") : NULL;
+	JsonbValue *offset = query ? keys_jsonb_field(query, "offset") : NULL;
+	JsonbValue *pivot = query ? keys_jsonb_field(query, "pivot") : NULL;
+	JsonbValue *cursor = query ? keys_jsonb_field(query, "cursor") : NULL;
+	JsonbValue *after = query ? keys_jsonb_field(query, "after") : NULL;
 	bool		keyset;
 
 	rows->table = table;
@@ -1951,7 +1913,7 @@ parse_related(RelationInfo *rel, const KeyList *owner, Jsonb *query, bool typed)
 	require_query_object(query, "a query must be an object");
 	stmt->rel = rel;
 	owner_values(&ps, stmt, owner);
-	if (rel->options.order != NULL && field(&query->root, "order") == NULL &&
+	if (rel->options.order != NULL && keys_jsonb_field(&query->root, "order") == NULL &&
 		relation_kind_is_to_many(rel->kind))
 		forced = option_order(table, rel->options.order, "$.order");
 	stmt->rows = parse_rows(&ps, table, &query->root, "$", typed ? ROWS_TYPED : ROWS_TOP,
@@ -2016,7 +1978,7 @@ parse_chain(Oid source, const char *path, Jsonb *query, bool typed)
 
 	require_query_object(query, "a query must be an object");
 	check_keys(&query->root, allowed, "$");
-	if ((of = field(&query->root, "of")) != NULL)
+	if ((of = keys_jsonb_field(&query->root, "of")) != NULL)
 	{
 		ColumnSet	key;
 		KeyList    *keys;
@@ -2086,7 +2048,7 @@ parse_join_select(QueryStatement *stmt, JsonbValue *select)
 
 	if (select == NULL)
 		return list_concat(all_columns(source, NULL), all_columns(related, relname));
-	if (!is_array(select))
+	if (!jsonb_value_is_array(select))
 		malformed("$.select", "select must be a list");
 	it = JsonbIteratorInit(select->val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
@@ -2099,7 +2061,7 @@ parse_join_select(QueryStatement *stmt, JsonbValue *select)
 			continue;
 		if (v.type != jbvString)
 			malformed(ipath, "a join selects column names: \"col\" or \"relation.col\"");
-		name = jstr(&v);
+		name = jsonb_value_string(&v);
 		dot = strchr(name, '.');
 		if (strcmp(name, "*") == 0)
 			items = list_concat(items, all_columns(source, NULL));
@@ -2145,12 +2107,12 @@ parse_join(Oid source, const char *relation, Jsonb *query)
 	rows->mode = ROWS_TOP;
 	require_query_object(query, "a query must be an object");
 	check_keys(&query->root, allowed, "$");
-	where = field(&query->root, "where");
-	order = field(&query->root, "order");
-	limit = field(&query->root, "limit");
-	offset = field(&query->root, "offset");
+	where = keys_jsonb_field(&query->root, "where");
+	order = keys_jsonb_field(&query->root, "order");
+	limit = keys_jsonb_field(&query->root, "limit");
+	offset = keys_jsonb_field(&query->root, "offset");
 
-	rows->items = parse_join_select(stmt, field(&query->root, "select"));
+	rows->items = parse_join_select(stmt, keys_jsonb_field(&query->root, "select"));
 	if (where != NULL)
 		rows->where = parse_where(&ps, stmt->table, where, "$.where", 0);
 	if (order != NULL)

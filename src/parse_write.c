@@ -64,34 +64,6 @@ malformed_data(const char *path, const char *message)
 			 errmsg("malformed data at %s: %s", path, message)));
 }
 
-/* jstr: a JsonbValue string as a C string. */
-static char *
-jstr(JsonbValue *v)
-{
-	return pnstrdup(v->val.string.val, v->val.string.len);
-}
-
-/* is_object: a (binary) JsonbValue holds an object. */
-static bool
-is_object(JsonbValue *v)
-{
-	return v != NULL && v->type == jbvBinary && JsonContainerIsObject(v->val.binary.data);
-}
-
-/* is_array: a (binary) JsonbValue holds an array. */
-static bool
-is_array(JsonbValue *v)
-{
-	return v != NULL && v->type == jbvBinary && JsonContainerIsArray(v->val.binary.data);
-}
-
-/* field: the value of key in an object container, or NULL. */
-static JsonbValue *
-field(JsonbContainer *object, const char *key)
-{
-	return getKeyJsonValueFromContainer(object, key, strlen(key), NULL);
-}
-
 /* list_path: "$.books.create" of a row path without its indexes: "[*]". */
 static char *
 list_path(const char *path)
@@ -421,7 +393,7 @@ new_filter(RelationInfo *rel, int row, JsonbValue *v, const char *path)
 {
 	WriteFilter *f = palloc0(sizeof(WriteFilter));
 
-	if (!is_object(v))
+	if (!jsonb_value_is_object(v))
 		malformed_data(path, "a filter must be an object");
 	f->row = row;
 	f->table = parse_table(rel->target.relid);
@@ -445,12 +417,12 @@ for_each_item(JsonbValue *v, const char *path, bool allow_single, ItemFn fn, voi
 	JsonbIteratorToken tok;
 	int			i = 0;
 
-	if (is_object(v) && allow_single)
+	if (jsonb_value_is_object(v) && allow_single)
 	{
 		fn(arg, v, path);
 		return;
 	}
-	if (!is_array(v))
+	if (!jsonb_value_is_array(v))
 		malformed_data(path, allow_single ? "expected an object or a list of objects"
 					   : "expected a list");
 	it = JsonbIteratorInit(v->val.binary.data);
@@ -498,7 +470,7 @@ create_item(void *arg, JsonbValue *item, const char *path)
 {
 	ItemContext *cx = arg;
 
-	if (!is_object(item))
+	if (!jsonb_value_is_object(item))
 		malformed_data(path, "a row to create must be an object");
 	if (cx->wr->create == NULL)
 		cx->wr->create = write_level_new(cx->wr->rel->target.relid, path);
@@ -539,11 +511,11 @@ coc_item(void *arg, JsonbValue *item, const char *path)
 	char		key[NAMEDATALEN];
 	bool		found;
 
-	if (!is_object(item))
+	if (!jsonb_value_is_object(item))
 		malformed_data(path, "connect_or_create takes {\"where\": filter, \"create\": {..}}");
-	where = field(item->val.binary.data, "where");
-	create = field(item->val.binary.data, "create");
-	if (where == NULL || create == NULL || !is_object(create))
+	where = keys_jsonb_field(item->val.binary.data, "where");
+	create = keys_jsonb_field(item->val.binary.data, "create");
+	if (where == NULL || create == NULL || !jsonb_value_is_object(create))
 		malformed_data(path, "connect_or_create takes {\"where\": filter, \"create\": {..}}");
 	f = new_filter(wr->rel, cx->row, where, psprintf("%s.where", path));
 	if (wr->coc == NULL)
@@ -603,7 +575,7 @@ parse_create_relation(WriteLevel *level, int row, RelationInfo *rel, JsonbValue 
 	JsonbIteratorToken tok;
 	ItemContext cx;
 	int			nops = 0;
-	if (!is_object(v))
+	if (!jsonb_value_is_object(v))
 		malformed_data(path, to_many
 					   ? "a to-many relation takes an object of create, connect, connect_or_create"
 					   : "a to-one relation takes an object with one of create, connect, connect_or_create");
@@ -620,25 +592,25 @@ parse_create_relation(WriteLevel *level, int row, RelationInfo *rel, JsonbValue 
 
 		if (tok != WJB_KEY)
 			continue;
-		key = jstr(&k);
+		key = jsonb_value_string(&k);
 		opath = psprintf("%s.%s", path, key);
 		JsonbIteratorNext(&it, &val, true);
 		nops++;
 		switch (op_of(key))
 		{
 			case OP_CREATE:
-				if (!to_many && !is_object(&val))
+				if (!to_many && !jsonb_value_is_object(&val))
 					malformed_data(opath, "a to-one create takes an object");
 				for_each_item(&val, opath, true, create_item, &cx);
 				break;
 			case OP_CONNECT:
-				if (!to_many && !is_object(&val))
+				if (!to_many && !jsonb_value_is_object(&val))
 					malformed_data(opath, "a to-one connect takes a filter object");
 				cx.filters = &wr->connect;
 				for_each_item(&val, opath, true, filter_item, &cx);
 				break;
 			case OP_CONNECT_OR_CREATE:
-				if (!to_many && !is_object(&val))
+				if (!to_many && !jsonb_value_is_object(&val))
 					malformed_data(opath, "a to-one connect_or_create takes an object");
 				if (cx.seen == NULL)
 					cx.seen = seen_table();
@@ -686,7 +658,7 @@ parse_row(WriteLevel *level, int parent, JsonbContainer *object, const char *pat
 
 		if (tok != WJB_KEY)
 			continue;
-		key = jstr(&k);
+		key = jsonb_value_string(&k);
 		kpath = psprintf("%s.%s", path, key);
 		JsonbIteratorNext(&it, &v, true);
 		if ((col = write_level_column(level, key, true)) != NULL)
@@ -730,7 +702,7 @@ parse_create(Oid relid, Jsonb *data, bool *is_array)
 			if (tok != WJB_ELEM)
 				continue;
 			path = psprintf("$[%d]", i++);
-			if (!is_object(&e))
+			if (!jsonb_value_is_object(&e))
 				malformed_data(path, "a row to create must be an object");
 			parse_row(level, -1, e.val.binary.data, path, 0);
 		}
@@ -752,7 +724,7 @@ new_update(Oid relid, JsonbValue *where, const char *path)
 	u->path = pstrdup(path);
 	if (where != NULL)
 	{
-		if (!is_object(where))
+		if (!jsonb_value_is_object(where))
 			malformed_data(psprintf("%s.where", path), "a filter must be an object");
 		u->where = parse_filter_on(u->table, where->val.binary.data,
 								   psprintf("%s.where", path));
@@ -778,10 +750,10 @@ update_item(void *arg, JsonbValue *item, const char *path)
 	JsonbValue *data;
 	WriteUpdate *u;
 
-	if (!is_object(item) ||
-		(data = field(item->val.binary.data, "data")) == NULL || !is_object(data))
+	if (!jsonb_value_is_object(item) ||
+		(data = keys_jsonb_field(item->val.binary.data, "data")) == NULL || !jsonb_value_is_object(data))
 		malformed_data(path, "a to-many update takes {\"where\": filter, \"data\": {..}}");
-	where = field(item->val.binary.data, "where");
+	where = keys_jsonb_field(item->val.binary.data, "where");
 	u = new_update(cx->wr->rel->target.relid, where, path);
 	parse_update_data(u, data->val.binary.data, psprintf("%s.data", path), cx->depth + 1);
 	cx->wr->update = lappend(cx->wr->update, u);
@@ -805,7 +777,7 @@ parse_update_relation(WriteUpdate *u, RelationInfo *rel, JsonbValue *v, const ch
 	UpdateContext ucx;
 	int			nops = 0;
 
-	if (!is_object(v))
+	if (!jsonb_value_is_object(v))
 		malformed_data(path, to_many
 					   ? "a to-many relation takes an object of create, add, set, disconnect, update, delete"
 					   : "a to-one relation takes an object with one of create, update, upsert, set, disconnect, delete");
@@ -825,7 +797,7 @@ parse_update_relation(WriteUpdate *u, RelationInfo *rel, JsonbValue *v, const ch
 
 		if (tok != WJB_KEY)
 			continue;
-		key = jstr(&k);
+		key = jsonb_value_string(&k);
 		opath = psprintf("%s.%s", path, key);
 		JsonbIteratorNext(&it, &val, true);
 		nops++;
@@ -833,7 +805,7 @@ parse_update_relation(WriteUpdate *u, RelationInfo *rel, JsonbValue *v, const ch
 		switch (op)
 		{
 			case OP_CREATE:
-				if (!to_many && !is_object(&val))
+				if (!to_many && !jsonb_value_is_object(&val))
 					malformed_data(opath, "a to-one create takes an object");
 				for_each_item(&val, opath, true, create_item, &cx);
 				if (rel->kind == RELORM_HAS_ONE || rel->kind == RELORM_HAS_MANY)
@@ -846,7 +818,7 @@ parse_update_relation(WriteUpdate *u, RelationInfo *rel, JsonbValue *v, const ch
 				{
 					WriteUpdate *nu;
 
-					if (!is_object(&val))
+					if (!jsonb_value_is_object(&val))
 						malformed_data(opath, "a to-one update takes an object of columns");
 					nu = new_update(rel->target.relid, NULL, opath);
 					parse_update_data(nu, val.val.binary.data, opath, depth + 1);
@@ -861,10 +833,10 @@ parse_update_relation(WriteUpdate *u, RelationInfo *rel, JsonbValue *v, const ch
 					if (to_many)
 						not_for_kind(rel, key, opath,
 									 "upsert is for to-one relations; a to-many relation takes update and create.");
-					if (!is_object(&val) ||
-						(upd = field(val.val.binary.data, "update")) == NULL ||
-						(cre = field(val.val.binary.data, "create")) == NULL ||
-						!is_object(upd) || !is_object(cre))
+					if (!jsonb_value_is_object(&val) ||
+						(upd = keys_jsonb_field(val.val.binary.data, "update")) == NULL ||
+						(cre = keys_jsonb_field(val.val.binary.data, "create")) == NULL ||
+						!jsonb_value_is_object(upd) || !jsonb_value_is_object(cre))
 						malformed_data(opath, "upsert takes {\"update\": {..}, \"create\": {..}}");
 					wr->upsert_update = new_update(rel->target.relid, NULL,
 												   psprintf("%s.update", opath));
@@ -880,7 +852,7 @@ parse_update_relation(WriteUpdate *u, RelationInfo *rel, JsonbValue *v, const ch
 				cx.filters = &wr->connect;
 				if (!to_many)
 				{
-					if (!is_object(&val))
+					if (!jsonb_value_is_object(&val))
 						malformed_data(opath, "a to-one set takes a filter object");
 					filter_item(&cx, &val, opath);
 				}
@@ -911,7 +883,7 @@ parse_update_relation(WriteUpdate *u, RelationInfo *rel, JsonbValue *v, const ch
 				else
 				{
 					cx.filters = op == OP_DELETE ? &wr->delete : &wr->disconnect;
-					if (is_array(&val) && JsonContainerSize(val.val.binary.data) == 0 &&
+					if (jsonb_value_is_array(&val) && JsonContainerSize(val.val.binary.data) == 0 &&
 						op == OP_DELETE)
 						wr->delete_all = true;
 					else
@@ -959,7 +931,7 @@ parse_update_data(WriteUpdate *u, JsonbContainer *data, const char *path, int de
 
 		if (tok != WJB_KEY)
 			continue;
-		key = jstr(&k);
+		key = jsonb_value_string(&k);
 		kpath = psprintf("%s.%s", path, key);
 		JsonbIteratorNext(&it, &v, true);
 		if ((col = write_level_column(u->values, key, true)) != NULL)
@@ -1118,12 +1090,12 @@ parse_save_value(WriteLevel *level, int row, RelationInfo *rel, const char *key,
 		sr->cleared = lappend_int(sr->cleared, row);
 		return;
 	}
-	if (is_object(v))
+	if (jsonb_value_is_object(v))
 	{
 		parse_save_row(sr->rows, row, v->val.binary.data, path, depth + 1);
 		return;
 	}
-	if (!is_array(v) || !to_many)
+	if (!jsonb_value_is_array(v) || !to_many)
 		malformed_data(path, to_many ? "a to-many relation takes a list of objects or null"
 					   : "a to-one relation takes an object or null");
 	if (JsonContainerSize(v->val.binary.data) == 0)
@@ -1142,7 +1114,7 @@ parse_save_value(WriteLevel *level, int row, RelationInfo *rel, const char *key,
 			if (tok != WJB_ELEM)
 				continue;
 			epath = psprintf("%s[%d]", path, i++);
-			if (!is_object(&e))
+			if (!jsonb_value_is_object(&e))
 				malformed_data(epath, "an entity must be an object");
 			parse_save_row(sr->rows, row, e.val.binary.data, epath, depth + 1);
 		}
@@ -1178,7 +1150,7 @@ parse_save_row(WriteLevel *level, int parent, JsonbContainer *object, const char
 
 		if (tok != WJB_KEY)
 			continue;
-		key = jstr(&k);
+		key = jsonb_value_string(&k);
 		kpath = psprintf("%s.%s", path, key);
 		JsonbIteratorNext(&it, &v, true);
 		if ((col = write_level_column(level, key, true)) != NULL)
@@ -1224,7 +1196,7 @@ parse_save(Oid relid, Jsonb *entity, bool *is_array)
 			if (tok != WJB_ELEM)
 				continue;
 			path = psprintf("$[%d]", i++);
-			if (!is_object(&v))
+			if (!jsonb_value_is_object(&v))
 				malformed_data(path, "an entity must be an object");
 			parse_save_row(level, -1, v.val.binary.data, path, 0);
 		}
