@@ -1398,7 +1398,7 @@ append_fk_assignments(SqlBuf *sb, const ColumnSet *fk, const char *alias,
  * build_flat_write: a write of one target (SHAPE_ONE; belongs_to's unset:
  * SHAPE_NONE) as one flat statement, without CTEs or subplans: it finds the
  * owner and the target by key, once each, and returns no rows.
- * SPI_processed is the rows it changed; when that is 0 the caller runs
+ * The rows it processed are the rows it changed; when that is 0 the caller runs
  * RELOP_CHECK to tell a missing owner or target from a link that was
  * already there (or not there).  Parameters: the owner's key, the target's
  * key, then for attach and update_pivot the pivot fields (jsonb).
