@@ -97,6 +97,42 @@ append_columns_eq(SqlBuf *sb, const char *lalias, const ColumnSet *l,
 }
 
 /*
+ * append_owner_columns_eq writes the condition that the junction's or
+ * child's owner columns `near` (of alias) name the owner: when they
+ * reference the owner's key itself, compared with the key's parameters
+ * ($1 ...), so that a partitioned or distributed junction or child table
+ * is pruned (or routed, with Citus) by the owner at planning (SPEC §8):
+ *
+ *	j.js1 = $1::integer
+ *
+ * and else through the row that holds the referenced columns:
+ *
+ *	j.js1 = o.o1
+ */
+static void
+append_owner_columns_eq(SqlBuf *sb, RelationInfo *rel, const char *alias,
+						const ColumnSet *near, const char *other, const ColumnSet *other_cols)
+{
+	int			c;
+
+	if (!columnset_equal(&rel->source_cols, rel->owner_key))
+	{
+		append_columns_eq(sb, alias, near, other, other_cols);
+		return;
+	}
+	for (c = 0; c < near->ncols; c++)
+	{
+		if (c > 0)
+			appendStringInfoString(&sb->sql, " AND ");
+		append_column(sb, alias, near->names[c]);
+		appendStringInfo(&sb->sql, " %s %s",
+						 deparse_operator(near->types[c], rel->owner_key->types[c],
+										  BTEqualStrategyNumber),
+						 deparse_param_ref(sb, c + 1));
+	}
+}
+
+/*
  * append_columns_differ writes a condition true when l differs from r
  * (r never null): "(l.a1 IS NULL OR NOT l.a1 = r.b1 OR ...)".
  */
@@ -389,7 +425,7 @@ append_fk_write_filter(SqlBuf *sb, RelationInfo *rel, RelOp op, KeyShapeKind sha
 	if (op == RELOP_ADD || op == RELOP_SET_LINK)
 		append_columns_differ(sb, "t", fk, "o", ocols);
 	else
-		append_columns_eq(sb, "t", fk, "o", ocols);
+		append_owner_columns_eq(sb, rel, "t", fk, "o", ocols);
 	if (op == RELOP_SET_UNLINK && shape != SHAPE_NONE)
 	{
 		appendStringInfoString(&sb->sql, " AND NOT EXISTS (SELECT FROM k WHERE ");
@@ -571,7 +607,7 @@ build_junction_write(SqlBuf *sb, RelationInfo *rel, RelOp op,
 		if (op == RELOP_REMOVE)
 			appendStringInfoString(&sb->sql, ", t");
 		appendStringInfoString(&sb->sql, " WHERE ");
-		append_columns_eq(sb, "j", js, "o", ocols);
+		append_owner_columns_eq(sb, rel, "j", js, "o", ocols);
 		if (op == RELOP_REMOVE)
 		{
 			appendStringInfoString(&sb->sql, " AND ");
@@ -606,7 +642,7 @@ build_junction_write(SqlBuf *sb, RelationInfo *rel, RelOp op,
 			break;
 		default:				/* RELOP_REMOVE, RELOP_SET_UNLINK */
 			appendStringInfo(&sb->sql, "DELETE FROM %s j USING o, l WHERE ", junction);
-			append_columns_eq(sb, "j", js, "o", ocols);
+			append_owner_columns_eq(sb, rel, "j", js, "o", ocols);
 			appendStringInfoString(&sb->sql, " AND ");
 			append_columns_eq(sb, "j", jt, "l", lcols);
 			break;
@@ -979,7 +1015,7 @@ static void
 append_pair_match(SqlBuf *sb, RelationInfo *rel, const ColumnSet *ocols,
 				  const ColumnSet *tcols)
 {
-	append_columns_eq(sb, "j", &rel->junction_source_cols, "o", ocols);
+	append_owner_columns_eq(sb, rel, "j", &rel->junction_source_cols, "o", ocols);
 	appendStringInfoString(&sb->sql, " AND ");
 	append_columns_eq(sb, "j", &rel->junction_target_cols, "t", tcols);
 }
@@ -1237,7 +1273,7 @@ build_pivot_statement(SqlBuf *sb, RelationInfo *rel, const StatementSpec *spec)
 			if (shape != SHAPE_NONE)
 				append_pair_match(sb, rel, ocols, tcols);
 			else
-				append_columns_eq(sb, "j", &rel->junction_source_cols, "o", ocols);
+				append_owner_columns_eq(sb, rel, "j", &rel->junction_source_cols, "o", ocols);
 			appendStringInfoString(&sb->sql, " RETURNING ");
 			append_select_list(sb, "j", &rel->junction_target_cols, tcols);
 			appendStringInfoChar(&sb->sql, ')');
@@ -1247,7 +1283,7 @@ build_pivot_statement(SqlBuf *sb, RelationInfo *rel, const StatementSpec *spec)
 			{
 				appendStringInfo(&sb->sql, ",\n     d AS (DELETE FROM %s j USING o WHERE ",
 								 junction);
-				append_columns_eq(sb, "j", &rel->junction_source_cols, "o", ocols);
+				append_owner_columns_eq(sb, rel, "j", &rel->junction_source_cols, "o", ocols);
 				if (shape != SHAPE_NONE)
 				{
 					appendStringInfoString(&sb->sql, " AND NOT EXISTS (SELECT FROM t WHERE ");
@@ -1506,7 +1542,7 @@ build_flat_write(SqlBuf *sb, RelationInfo *rel, const StatementSpec *spec)
 			appendStringInfoString(&sb->sql, " WHERE ");
 			append_flat_keys(sb, rel);
 			appendStringInfoString(&sb->sql, " AND ");
-			append_columns_eq(sb, "j", js, "s", &rel->source_cols);
+			append_owner_columns_eq(sb, rel, "j", js, "s", &rel->source_cols);
 			appendStringInfoString(&sb->sql, " AND ");
 			append_columns_eq(sb, "j", jt, "t", &rel->target_cols);
 		}
@@ -1553,7 +1589,7 @@ build_flat_write(SqlBuf *sb, RelationInfo *rel, const StatementSpec *spec)
 		if (link)
 			append_columns_differ(sb, "t", fk, "s", &rel->source_cols);
 		else
-			append_columns_eq(sb, "t", fk, "s", &rel->source_cols);
+			append_owner_columns_eq(sb, rel, "t", fk, "s", &rel->source_cols);
 	}
 }
 
