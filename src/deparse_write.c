@@ -867,6 +867,30 @@ build_existing(SqlBuf *buf, Oid relid, ValueSet *keys)
 }
 
 /*
+ * build_existing_columns: columns of the existing rows the keys name, with
+ * each key's position (1-based) in `keys`:
+ *	SELECT k.o, a."name" FROM ROWS FROM (pg_catalog.unnest($1::int4[]))
+ *	WITH ORDINALITY k(c1, o) JOIN s.t a ON a."id" OPERATOR(pg_catalog.=) k.c1
+ */
+void
+build_existing_columns(SqlBuf *buf, Oid relid, ValueSet *keys, const ColumnSet *cols)
+{
+	ColumnSet	tcols;
+	ColumnSet	vcols;
+	char	   *k = deparse_alias(buf, 'k');
+	char	   *a = deparse_alias(buf, 'w');
+	char	   *from = unnest_sql(buf, keys, k, true);
+	int			c;
+
+	set_columns(keys, &tcols, &vcols);
+	appendStringInfo(&buf->sql, "SELECT %s.o", k);
+	for (c = 0; c < cols->ncols; c++)
+		appendStringInfo(&buf->sql, ", %s", deparse_column(a, cols->names[c]));
+	appendStringInfo(&buf->sql, " FROM %s JOIN %s %s ON %s", from, deparse_table(relid), a,
+					 deparse_columns_eq(a, &tcols, k, &vcols));
+}
+
+/*
  * build_update_values: update rows of a level by key, each with its own
  * values; a row that does not give a column keeps its value.  false when
  * no row gives a column besides the key:

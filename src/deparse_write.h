@@ -66,6 +66,8 @@ extern void build_junction_insert(SqlBuf *buf, RelationInfo *rel, ValueSet *pair
 extern void build_junction_delete(SqlBuf *buf, RelationInfo *rel, ValueSet *owners,
 								  ValueSet *targets, bool not_targets);
 extern void build_existing(SqlBuf *buf, Oid relid, ValueSet *keys);
+extern void build_existing_columns(SqlBuf *buf, Oid relid, ValueSet *keys,
+								   const ColumnSet *cols);
 extern bool build_update_values(SqlBuf *buf, WriteLevel *level, const int *rows, int n);
 extern void build_result_rows(SqlBuf *buf, Oid relid, ValueSet *keys);
 

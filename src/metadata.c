@@ -531,7 +531,8 @@ junction_pair_unique(RelationInfo *info)
 
 /*
  * fill_pivot_columns: the junction columns a call may give values for -
- * the `pivot` option's list, else every column that is not a key column.
+ * the `pivot` option's list, else every column that is not a key column
+ * (of the pair, or of the junction's own primary key).
  */
 static void
 fill_pivot_columns(RelationInfo *info)
@@ -570,6 +571,9 @@ fill_pivot_columns(RelationInfo *info)
 				is_key |= info->junction_source_cols.attnums[c] == att->attnum;
 			for (c = 0; c < info->junction_target_cols.ncols; c++)
 				is_key |= info->junction_target_cols.attnums[c] == att->attnum;
+			/* a surrogate primary key of the junction is no pivot field */
+			for (c = 0; c < info->junction.key.ncols; c++)
+				is_key |= info->junction.key.attnums[c] == att->attnum;
 			if (!is_key)
 				pv->attnums[pv->ncols++] = att->attnum;
 		}

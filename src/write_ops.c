@@ -99,6 +99,19 @@ column_names(const ColumnSet *cols)
 	return names;
 }
 
+/* column_list: the names of cols for a message: "a, b". */
+static char *
+column_list(const ColumnSet *cols)
+{
+	StringInfoData out;
+	int			c;
+
+	initStringInfo(&out);
+	for (c = 0; c < cols->ncols; c++)
+		appendStringInfo(&out, "%s%s", c ? ", " : "", quote_identifier(cols->names[c]));
+	return out.data;
+}
+
 /* add_names: names not yet in list appended. */
 static List *
 add_names(List *list, const ColumnSet *cols)
@@ -161,7 +174,7 @@ require_values(WriteLevel *level, const ColumnSet *cols, int row, Datum *values,
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("the values of (%s) of the row of table \"%s\" at %s are not known",
-						nodeToString(column_names(cols)), level->name, level->row_paths[row]),
+						column_list(cols), level->name, level->row_paths[row]),
 				 errhint("Give them in data: relorm knows the columns given and the keys it generates.")));
 }
 
@@ -1713,6 +1726,49 @@ existing_rows(WriteLevel *level, bool *haskey, bool *exists)
 }
 
 /*
+ * fill_columns reads, for the rows of a level that name an existing row
+ * (exists) but do not give all of cols, those columns from the row: a
+ * relation that references other columns than the key (SPEC §1) links an
+ * entity given by its key alone.  One statement for the level.
+ */
+static void
+fill_columns(WriteLevel *level, const ColumnSet *cols, const bool *exists)
+{
+	int		   *rows = palloc(sizeof(int) * Max(level->nrows, 1));
+	Datum		values[RELORM_MAX_KEY_COLUMNS];
+	bool		nulls[RELORM_MAX_KEY_COLUMNS];
+	int			n = 0;
+	int			i;
+	SqlBuf	   *buf;
+	ExecResult *res;
+	uint64		r;
+
+	for (i = 0; i < level->nrows; i++)
+		if (exists[i] && !row_values(level, cols, i, values, nulls))
+			rows[n++] = i;
+	if (n == 0)
+		return;
+	buf = sqlbuf_create();
+	build_existing_columns(buf, level->relid, level_set(level, &level->key, rows, n, &level->key),
+						   cols);
+	res = run(buf, psprintf("reading rows of table \"%s\" at %s", level->name, level->path),
+			  NULL);
+	for (r = 0; r < res->processed; r++)
+	{
+		bool		isnull;
+		int			row = rows[DatumGetInt64(exec_result_value(res, r, 1, &isnull)) - 1];
+		int			c;
+
+		for (c = 0; c < cols->ncols; c++)
+		{
+			Datum		d = exec_result_value(res, r, c + 2, &isnull);
+
+			set_value(level, cols->names[c], row, d, isnull);
+		}
+	}
+}
+
+/*
  * save_cascade applies a nested level's cascade rules (SPEC §6 relorm_save):
  * an existing row's fields are written only with cascade "update"; a row
  * to insert needs cascade "insert" (P0002 when its key names no row,
@@ -1935,6 +1991,22 @@ save_level(WriteLevel *level, WriteLevel *owner, SaveRelation *via)
 						 level->name));
 	}
 
+	/*
+	 * the columns the relations use of rows given by key alone: the owner's
+	 * referenced columns for its to-many and has_one relations, and this
+	 * level's referenced columns when it is a belongs_to or many_to_many
+	 * target of the level above
+	 */
+	if (rel != NULL && (rel->kind == RELORM_BELONGS_TO || rel->kind == RELORM_MANY_TO_MANY))
+		fill_columns(level, &rel->target_cols, exists);
+	foreach(lc, level->saves)
+	{
+		SaveRelation *sr = lfirst(lc);
+
+		if (sr->rel->kind != RELORM_BELONGS_TO)
+			fill_columns(level, &sr->rel->source_cols, exists);
+	}
+
 	foreach(lc, level->saves)
 	{
 		SaveRelation *sr = lfirst(lc);
@@ -2007,22 +2079,36 @@ save_json(StringInfo out, WriteLevel *level, int row)
 	JsonbValue	v;
 	JsonbIteratorToken tok;
 	bool		first = true;
+	AttrNumber	last_attnum = 0;
 	ListCell   *lc;
 
 	appendStringInfoChar(out, '{');
-	/* the columns known for the row: given, generated, filled in */
-	foreach(lc, level->columns)
+	/*
+	 * the columns known for the row (given, generated, filled in), in the
+	 * table's column order, compact as row_to_json writes them (jsonb data
+	 * keeps no key order of its own to follow)
+	 */
+	for (;;)
 	{
-		WriteColumn *col = lfirst(lc);
+		WriteColumn *next = NULL;
 
-		if (!col->given[row])
-			continue;
+		foreach(lc, level->columns)
+		{
+			WriteColumn *col = lfirst(lc);
+
+			if (col->given[row] && (first || col->attnum > last_attnum) &&
+				(next == NULL || col->attnum < next->attnum))
+				next = col;
+		}
+		if (next == NULL)
+			break;
 		if (!first)
-			appendStringInfoString(out, ", ");
+			appendStringInfoChar(out, ',');
 		first = false;
-		escape_json(out, col->name);
-		appendStringInfoString(out, ": ");
-		append_datum(out, col->type, col->values[row], col->nulls[row]);
+		last_attnum = next->attnum;
+		escape_json(out, next->name);
+		appendStringInfoChar(out, ':');
+		append_datum(out, next->type, next->values[row], next->nulls[row]);
 	}
 	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
 	{
@@ -2044,10 +2130,10 @@ save_json(StringInfo out, WriteLevel *level, int row)
 				continue;		/* printed above */
 		}
 		if (!first)
-			appendStringInfoString(out, ", ");
+			appendStringInfoChar(out, ',');
 		first = false;
 		escape_json(out, key);
-		appendStringInfoString(out, ": ");
+		appendStringInfoChar(out, ':');
 		if (sr == NULL || v.type == jbvNull)
 			append_jsonb_value(out, &v);
 		else
@@ -2062,7 +2148,7 @@ save_json(StringInfo out, WriteLevel *level, int row)
 				if (sr->rows->parent[i] == row)
 				{
 					if (any)
-						appendStringInfoString(out, ", ");
+						appendStringInfoChar(out, ',');
 					any = true;
 					save_json(out, sr->rows, i);
 				}

@@ -139,3 +139,13 @@ SELECT relorm_query_related('post', 'tags', 1, '{"pivot": [1]}');
 -- the typed form returns whole rows
 SELECT * FROM relorm_query_related(NULL::tag, 'post', 'tags', 1, '{"pivot": true}');
 :e
+
+-- A junction with a surrogate primary key of its own: the key is no pivot
+-- field (SPEC §2: all non-key columns), so it is neither read nor written
+CREATE TABLE post_marks (id serial PRIMARY KEY, post_id int REFERENCES post,
+                         tag_id int REFERENCES tag, note text);
+SELECT relorm_many_to_many('post', 'marks', 'tag', junction => 'post_marks');
+SELECT relorm_attach('post', 'marks', 1, '{"1": {"note": "n"}}'::jsonb);
+SELECT * FROM relorm_load_many('post', 'marks', 1, '{"pivot": true}');
+SELECT relorm_attach('post', 'marks', 1, '{"2": {"id": 7}}'::jsonb);
+:e

@@ -84,3 +84,29 @@ SELECT relorm_many_to_many('question', 'categories', 'category', options => '{"c
 SELECT relorm_save('question', '{"id": 1, "categories": [{"name": "birds"}]}');
 SELECT * FROM category ORDER BY id;
 SELECT * FROM question_categories ORDER BY 1, 2;
+
+-- Relations that reference other columns than the key (SPEC §1): an
+-- entity given by its key alone is linked by the columns the relation
+-- uses, read from its row (belongs_to target, has_many owner,
+-- many_to_many target)
+CREATE TABLE shelf (id serial PRIMARY KEY, code text UNIQUE NOT NULL);
+CREATE TABLE volume (id serial PRIMARY KEY, shelf_code text REFERENCES shelf (code));
+CREATE TABLE volume_shelves (volume_id int REFERENCES volume,
+                             shelf_code text REFERENCES shelf (code),
+                             PRIMARY KEY (volume_id, shelf_code));
+INSERT INTO shelf (code) VALUES ('A1'), ('B2');
+INSERT INTO volume DEFAULT VALUES;
+SELECT relorm_belongs_to('volume', 'shelf', 'shelf');
+SELECT relorm_has_many('shelf', 'volumes', 'volume');
+SELECT relorm_many_to_many('volume', 'also_on', 'shelf', junction => 'volume_shelves');
+SELECT relorm_save('volume', '{"id": 1, "shelf": {"id": 2}}');
+SELECT * FROM volume ORDER BY id;
+SELECT relorm_save('shelf', '{"id": 1, "volumes": [{"id": 1}]}');
+SELECT * FROM volume ORDER BY id;
+SELECT relorm_save('volume', '{"id": 1, "also_on": [{"id": 1}, {"id": 2}]}');
+SELECT * FROM volume_shelves ORDER BY 1, 2;
+-- a key that names no row, without cascade insert, is P0002 (nothing
+-- changed)
+SELECT relorm_save('volume', '{"id": 1, "shelf": {"id": 99}}');
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT * FROM volume ORDER BY id;
