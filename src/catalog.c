@@ -176,6 +176,15 @@ scan_catalog(Oid source, const char *name)
 	SysScanDesc scan;
 	HeapTuple	tuple;
 	List	   *rows = NIL;
+	Oid			index;
+
+	/*
+	 * Opening the catalog takes a lock, which processes invalidations; a
+	 * cache reset among them makes us forget the catalog's OIDs.  Look the
+	 * index up again after that, rather than scan index OID 0.
+	 */
+	(void) relorm_catalog_relid(false);
+	index = catalog_index_relid;
 
 	if (OidIsValid(source))
 		ScanKeyInit(&keys[nkeys++], Anum_catalog_source, BTEqualStrategyNumber,
@@ -183,7 +192,7 @@ scan_catalog(Oid source, const char *name)
 	if (name != NULL)
 		ScanKeyInit(&keys[nkeys++], Anum_catalog_name, BTEqualStrategyNumber,
 					F_TEXTEQ, CStringGetTextDatum(name));
-	scan = systable_beginscan(catalog, catalog_index_relid, nkeys > 0, NULL, nkeys, keys);
+	scan = systable_beginscan(catalog, index, nkeys > 0, NULL, nkeys, keys);
 	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
 		rows = lappend(rows, row_from_tuple(tuple, RelationGetDescr(catalog)));
 	systable_endscan(scan);
