@@ -2,6 +2,12 @@
 """relorm fuzzer (issue 12): seeded random relorm calls from a grammar of
 keys, queries and data, run one by one through one psql session against a
 server that has relorm installed (PGHOST/PGPORT/PGUSER as for psql).
+About 40% of the calls are SPEC §6 writes (relorm_create, relorm_update,
+relorm_delete, relorm_*_related, relorm_save): data objects with columns
+(well and badly typed, NULLs, unknown keys) and nested relation operations
+of every kind (and wrong ones), lists up to 3000 long, self-reference
+chains up to 200 deep, malformed top-level arguments; the schema's
+relations carry cascade options so relorm_save / relorm_delete cascade.
 
 It fails (exit 1) on
   - a backend crash (the connection lost, "server closed the connection");
@@ -35,22 +41,23 @@ CREATE EXTENSION IF NOT EXISTS relorm;
 DROP SCHEMA IF EXISTS fz CASCADE;
 CREATE SCHEMA fz;
 SET search_path = fz, public;
-CREATE TABLE author (id int PRIMARY KEY, name text, born date, score numeric(6,2));
-CREATE TABLE book (id int PRIMARY KEY, author_id int REFERENCES author, title text,
+CREATE SEQUENCE ids START 1000;
+CREATE TABLE author (id int PRIMARY KEY DEFAULT nextval('ids'), name text, born date, score numeric(6,2));
+CREATE TABLE book (id int PRIMARY KEY DEFAULT nextval('ids'), author_id int REFERENCES author, title text,
                    pages int, price numeric, published boolean);
 CREATE INDEX ON book (author_id);
-CREATE TABLE tag (id int PRIMARY KEY, label text UNIQUE);
+CREATE TABLE tag (id int PRIMARY KEY DEFAULT nextval('ids'), label text UNIQUE);
 CREATE TABLE book_tags (book_id int REFERENCES book, tag_id int REFERENCES tag,
                         note text DEFAULT 'n', rank int,
                         PRIMARY KEY (book_id, tag_id));
 CREATE TABLE profile (author_id int UNIQUE REFERENCES author, bio text);
-CREATE TABLE review (id int PRIMARY KEY, book_id int REFERENCES book, stars int);
+CREATE TABLE review (id int PRIMARY KEY DEFAULT nextval('ids'), book_id int REFERENCES book, stars int);
 CREATE TABLE code (c char(3) PRIMARY KEY, v varchar(5));
 CREATE TABLE coded (id int PRIMARY KEY, code_c char(3) REFERENCES code);
 CREATE TABLE post (a int, b int, title text, PRIMARY KEY (a, b));
-CREATE TABLE comment (id int PRIMARY KEY, post_a int, post_b int, body text,
+CREATE TABLE comment (id int PRIMARY KEY DEFAULT nextval('ids'), post_a int, post_b int, body text,
                       FOREIGN KEY (post_a, post_b) REFERENCES post);
-CREATE TABLE node (id int PRIMARY KEY, parent_id int REFERENCES node);
+CREATE TABLE node (id int PRIMARY KEY DEFAULT nextval('ids'), parent_id int REFERENCES node);
 INSERT INTO author SELECT g, 'a' || g, date '1950-01-01' + g, g * 1.5 FROM generate_series(1, 8) g;
 INSERT INTO book SELECT g, 1 + g % 8, 'b' || g, g * 10, g / 3.0, g % 2 = 0 FROM generate_series(1, 40) g;
 INSERT INTO tag SELECT g, 't' || g FROM generate_series(1, 10) g;
@@ -62,34 +69,43 @@ INSERT INTO coded VALUES (1, 'abc'), (2, 'a'), (3, NULL);
 INSERT INTO post SELECT a, b, 'p' FROM generate_series(1, 3) a, generate_series(1, 3) b;
 INSERT INTO comment SELECT g, 1 + g % 3, 1 + g % 2, 'c' FROM generate_series(1, 12) g;
 INSERT INTO node SELECT g, NULLIF(g / 2, 0) FROM generate_series(1, 20) g;
-SELECT relorm_has_many('author', 'books', 'book');
+SELECT relorm_has_many('author', 'books', 'book', options => '{"cascade": true}');
 SELECT relorm_belongs_to('book', 'author', 'author');
-SELECT relorm_many_to_many('book', 'tags', 'tag', 'book_tags', options => '{"pivot": ["note", "rank"]}');
+SELECT relorm_many_to_many('book', 'tags', 'tag', 'book_tags', options => '{"pivot": ["note", "rank"], "cascade": ["insert", "update"]}');
 SELECT relorm_many_to_many('tag', 'books', 'book', 'book_tags');
-SELECT relorm_has_one('author', 'profile', 'profile');
-SELECT relorm_has_many('book', 'reviews', 'review');
-SELECT relorm_belongs_to('review', 'book', 'book');
+SELECT relorm_has_one('author', 'profile', 'profile', options => '{"cascade": ["insert", "remove"]}');
+SELECT relorm_has_many('book', 'reviews', 'review', options => '{"cascade": ["insert", "remove"]}');
+SELECT relorm_belongs_to('review', 'book', 'book', options => '{"cascade": ["insert"]}');
 SELECT relorm_has_many('code', 'codeds', 'coded');
-SELECT relorm_has_many('post', 'comments', 'comment');
-SELECT relorm_has_many('node', 'children', 'node', ARRAY['parent_id']);
+SELECT relorm_has_many('post', 'comments', 'comment', options => '{"cascade": ["remove", "update"]}');
+SELECT relorm_belongs_to('comment', 'post', 'post');
+SELECT relorm_belongs_to('coded', 'code', 'code', options => '{"cascade": true}');
+SELECT relorm_has_many('node', 'children', 'node', ARRAY['parent_id'], options => '{"cascade": true}');
 SELECT relorm_belongs_to('node', 'parent', 'node', ARRAY['parent_id']);
 """
 
-# table -> (columns, relations {name: (kind, target)}, key kind)
+# table -> (columns, relations {name: (kind, target)}, key kind); kinds:
+# bt belongs_to, ho has_one, many has_many, m2m many_to_many
 TABLES = {
     "author": (["id", "name", "born", "score"],
-               {"books": ("many", "book"), "profile": ("one", "profile")}, "int"),
+               {"books": ("many", "book"), "profile": ("ho", "profile")}, "int"),
     "book": (["id", "author_id", "title", "pages", "price", "published"],
-             {"author": ("one", "author"), "tags": ("m2m", "tag"), "reviews": ("many", "review")}, "int"),
+             {"author": ("bt", "author"), "tags": ("m2m", "tag"), "reviews": ("many", "review")}, "int"),
     "tag": (["id", "label"], {"books": ("m2m", "book")}, "int"),
-    "review": (["id", "book_id", "stars"], {"book": ("one", "book")}, "int"),
+    "review": (["id", "book_id", "stars"], {"book": ("bt", "book")}, "int"),
     "profile": (["author_id", "bio"], {}, "none"),
     "code": (["c", "v"], {"codeds": ("many", "coded")}, "char"),
-    "coded": (["id", "code_c"], {}, "int"),
+    "coded": (["id", "code_c"], {"code": ("bt", "code")}, "int"),
     "post": (["a", "b", "title"], {"comments": ("many", "comment")}, "pair"),
-    "comment": (["id", "post_a", "post_b", "body"], {}, "int"),
-    "node": (["id", "parent_id"], {"children": ("many", "node"), "parent": ("one", "node")}, "int"),
+    "comment": (["id", "post_a", "post_b", "body"], {"post": ("bt", "post")}, "int"),
+    "node": (["id", "parent_id"], {"children": ("many", "node"), "parent": ("bt", "node")}, "int"),
 }
+# column -> its type, for well-typed values in write data
+COLTYPE = {"id": "int", "name": "text", "born": "date", "score": "num62", "author_id": "int",
+           "title": "text", "pages": "int", "price": "num", "published": "bool", "label": "text",
+           "book_id": "int", "stars": "int", "bio": "text", "c": "char3", "v": "vc5",
+           "code_c": "char3", "a": "int", "b": "int", "post_a": "int", "post_b": "int",
+           "body": "text", "parent_id": "int"}
 OPS = ["eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "between", "contains",
        "starts_with", "ends_with", "like", "ilike", "is_null", "bogus"]
 INTERNAL = re.compile(r"cache lookup failed|unrecognized node type|could not find|"
@@ -102,8 +118,9 @@ CRASH = re.compile(r"server closed the connection|terminating connection because
 class Gen:
     """The grammar: random keys, values, filters, queries and calls."""
 
-    def __init__(self, rng):
+    def __init__(self, rng, write_share=0.4):
         self.r = rng
+        self.write_share = write_share
 
     def pick(self, xs):
         return self.r.choice(xs)
@@ -289,6 +306,267 @@ class Gen:
                                             "select": [self.column(target)]}})
         return items
 
+    # ---- writes (SPEC §6) -------------------------------------------------
+    def wvalue(self, col):
+        """A value for a column: mostly of its type, sometimes not."""
+        if self.chance(0.08):
+            return self.scalar()
+        if self.chance(0.04):
+            return None
+        t = COLTYPE.get(col, "text")
+        if t == "int":
+            if col in ("a", "b", "post_a", "post_b"):
+                return self.r.randint(0, 4)
+            return self.pick([self.r.randint(1, 45), self.r.randint(1000, 1400), self.r.randint(-2, 45),
+                              2 ** 31, "12", "x", 1.5])
+        if t == "text":
+            return self.pick(["w%d" % self.r.randint(0, 50), "", "x'y", "t%d" % self.r.randint(1, 12),
+                              "é", "z" * self.pick([1, 100, 5000])])
+        if t == "date":
+            return self.pick(["2020-01-0%d" % self.r.randint(1, 9), "infinity", "2020-13-01", 20200101])
+        if t == "num62":
+            return self.pick([1.25, 9999.99, 10000, -1, "3.5", "NaN", 1e300])
+        if t == "num":
+            return self.pick([0.5, 2, "1e5", -3, 1e-300])
+        if t == "bool":
+            return self.pick([True, False, "true", "t", 1, "maybe"])
+        if t == "char3":
+            return self.pick(["abc", "a", "ab", "xyz", "abcd", "n%d" % self.r.randint(0, 9), ""])
+        if t == "vc5":
+            return self.pick(["x", "yy", "toolong", ""])
+        return self.scalar()
+
+    def wfilter(self, table):
+        """A filter naming rows: mostly by key, sometimes any §5 where."""
+        kind = TABLES[table][2]
+        r = self.r.random()
+        if r < 0.6:
+            if kind == "pair":
+                return {"a": self.r.randint(0, 4), "b": self.r.randint(0, 4)}
+            if kind == "char":
+                return {"c": self.pick(["abc", "a", "ab", "xyz", "n1"])}
+            if kind == "none":
+                return {"author_id": self.r.randint(0, 9)}
+            if self.chance(0.2):
+                return {"id": {"in": [self.r.randint(1, 45) for _ in range(self.r.randint(0, 4))]}}
+            return {"id": self.pick([self.r.randint(1, 45), self.r.randint(1000, 1100)])}
+        if r < 0.85:
+            return self.filter(table, 2)
+        if r < 0.9:
+            return {}
+        return self.pick([None, [], 1, "id", [{"id": 1}], {"nope": 1}, {"id": {"bogus": 1}}])
+
+    def wcols(self, table, keys=False):
+        """Some of the table's columns with values (keys too when asked)."""
+        d = {}
+        cols = TABLES[table][0]
+        for c in cols:
+            if c == "id" and not keys and not self.chance(0.1):
+                continue
+            if self.chance(0.4 if c != "id" else 0.7):
+                d[c] = self.wvalue(c)
+        if self.chance(0.04):
+            d[self.pick(["nope", "", "ID", "id.id", "$", "select", "create"])] = self.scalar()
+        return d
+
+    def wdata(self, table, depth, mode):
+        """A data object for relorm_create / relorm_update (mode "create" / "update")."""
+        if depth > 0 and self.chance(0.03):
+            return self.pick([None, [], 1, "x", [[]], True])
+        d = self.wcols(table, keys=(mode == "create" and TABLES[table][2] != "int"))
+        self.budget -= 1
+        rels = TABLES[table][1]
+        if rels and depth < 4 and self.budget > 0:
+            for name in rels:
+                if self.chance(0.35 if depth == 0 else 0.15):
+                    d[name] = self.wrel(table, name, depth, mode)
+        return d
+
+    def wlist(self, f):
+        """A list of f() results: usually short, sometimes one item bare, sometimes long."""
+        r = self.r.random()
+        if self.budget <= 0:
+            return []
+        if r < 0.15:
+            return f()
+        if r < 0.93 or self.budget < 2500:
+            return [f() for _ in range(self.r.randint(0, 3))]
+        if r < 0.97:
+            return [f() for _ in range(self.pick([20, 100]))]
+        return [f() for _ in range(self.pick([1000, 3000]))]
+
+    def wrel(self, table, name, depth, mode):
+        """The operations object of one relation key."""
+        kind, target = TABLES[table][1][name]
+        one = kind in ("bt", "ho")
+        if self.chance(0.03):
+            return self.pick([None, [], {}, 1, "create", [{"create": {}}]])
+
+        def cr():
+            return self.wdata(target, depth + 1, "create")
+
+        def coc():
+            o = {"where": self.wfilter(target), "create": cr()}
+            if self.chance(0.05):
+                del o[self.pick(["where", "create"])]
+            return o
+
+        if mode == "create":
+            ops = ["create", "connect", "connect_or_create"]
+        elif one:
+            ops = ["create", "update", "upsert", "set", "disconnect", "delete"]
+        else:
+            ops = ["create", "add", "set", "disconnect", "update", "delete"]
+        if self.chance(0.05):
+            ops = ops + ["bogus", "update", "upsert", "add", "connect"]
+        if one:
+            n = 1 if self.chance(0.9) else self.pick([0, 2])
+        else:
+            n = self.r.randint(1, 3)
+        o = {}
+        for op in self.r.sample(ops, min(n, len(ops))):
+            if op == "create":
+                o[op] = cr() if one else self.wlist(cr)
+            elif op == "connect":
+                o[op] = self.wfilter(target) if one else self.wlist(lambda: self.wfilter(target))
+            elif op == "connect_or_create":
+                o[op] = coc() if one else self.wlist(coc)
+            elif op == "update":
+                if one:
+                    o[op] = self.wdata(target, depth + 1, "update")
+                else:
+                    o[op] = self.wlist(lambda: {"where": self.wfilter(target),
+                                                "data": self.wdata(target, depth + 1, "update")})
+            elif op == "upsert":
+                o[op] = {"update": self.wdata(target, depth + 1, "update"), "create": cr()}
+            elif op in ("set", "add", "disconnect", "delete"):
+                if one and op in ("disconnect", "delete"):
+                    o[op] = True if self.chance(0.9) else self.pick([False, 1, {}])
+                elif one:
+                    o[op] = self.wfilter(target)
+                else:
+                    o[op] = self.wlist(lambda: self.wfilter(target))
+            else:
+                o[op] = self.scalar()
+        return o
+
+    def wentity(self, table, depth):
+        """A relorm_save entity: key (existing, new or absent), columns, relations."""
+        d = self.wcols(table, keys=False)
+        self.budget -= 1
+        kind = TABLES[table][2]
+        r = self.r.random()
+        if r < 0.45:
+            if kind == "int":
+                d["id"] = self.r.randint(1, 45)
+            elif kind == "pair":
+                d["a"], d["b"] = self.r.randint(0, 4), self.r.randint(0, 4)
+            elif kind == "char":
+                d["c"] = self.pick(["abc", "a", "ab", "n1"])
+        elif r < 0.6 and kind == "int":
+            d["id"] = self.r.randint(5000, 9000)
+        elif r < 0.65:
+            d.pop("id", None)
+        rels = TABLES[table][1]
+        if rels and depth < 4 and self.budget > 0:
+            for name, (k, target) in rels.items():
+                if not self.chance(0.35 if depth == 0 else 0.15):
+                    continue
+                if k in ("bt", "ho"):
+                    d[name] = None if self.chance(0.15) else self.wentity(target, depth + 1)
+                else:
+                    r2 = self.r.random()
+                    if r2 < 0.1:
+                        d[name] = self.pick([None, []])
+                    elif r2 < 0.13:
+                        d[name] = self.wentity(target, depth + 1)
+                    else:
+                        d[name] = self.wlist(lambda: self.wentity(target, depth + 1))
+        if depth > 0 and self.chance(0.02):
+            return self.pick([1, "x", [1], None])
+        return d
+
+    def deep(self, mode):
+        """A long self-referencing chain: node.children (or parent) nested n deep."""
+        n = self.pick([5, 20, 60, 200])
+        if mode == "save":
+            e = {"id": self.r.randint(5000, 9000)}
+            for _ in range(n):
+                e = {"children": [e]} if self.chance(0.7) else {"parent": e}
+            return e
+        e = {}
+        for _ in range(n):
+            e = {"children": {"create": [e]}} if self.chance(0.7) else {"parent": {"create": e}}
+        return e
+
+    def write_call(self):
+        # objects one call may hold: the first big list takes most of it
+        self.budget = 3000
+        related = [t for t in TABLES if TABLES[t][1]]
+        table = self.pick(related) if self.chance(0.9) else self.pick(list(TABLES))
+        t = "'fz.%s'" % table
+        fn = self.pick(["create", "create", "update", "update", "delete", "save", "save",
+                        "create_related", "update_related", "delete_related", "deep", "raw"])
+        if fn == "deep":
+            m = self.pick(["create", "update", "save"])
+            t = "'fz.node'"
+            if m == "save":
+                return "SELECT relorm_save(%s, %s)" % (t, self.jsonb(self.deep(m)))
+            if m == "update":
+                return "SELECT relorm_update(%s, %s, %s)" % (t, self.jsonb(self.wfilter("node")),
+                                                            self.jsonb(self.deep(m)))
+            return "SELECT relorm_create(%s, %s)" % (t, self.jsonb(self.deep(m)))
+        if fn == "raw":
+            # malformed top-level arguments
+            bad = self.pick(["NULL", "'null'::jsonb", "'1'::jsonb", "'\"x\"'::jsonb", "'[1, 2]'::jsonb",
+                             "'[[]]'::jsonb", "'[]'::jsonb", "'{}'::jsonb", "'[null]'::jsonb"])
+            f = self.pick(["create", "update", "delete", "save", "create_related", "update_related",
+                           "delete_related"])
+            rel = "'%s'" % self.relation(table).replace("'", "''")
+            if f in ("create", "save"):
+                return "SELECT relorm_%s(%s, %s)" % (f, t, bad)
+            if f == "delete":
+                return "SELECT relorm_delete(%s, %s)" % (t, bad)
+            if f == "update":
+                return "SELECT relorm_update(%s, %s, %s)" % (t, self.pick([bad, "'{}'::jsonb"]), bad)
+            if f == "create_related":
+                return "SELECT relorm_create_related(%s, %s, %s, %s)" % (t, rel, self.key_sql(table), bad)
+            if f == "update_related":
+                return "SELECT relorm_update_related(%s, %s, %s, %s, %s)" % (
+                    t, rel, self.key_sql(table), bad, self.pick([bad, "'{}'::jsonb"]))
+            return "SELECT relorm_delete_related(%s, %s, %s, %s)" % (t, rel, self.key_sql(table), bad)
+        if fn == "create":
+            if self.chance(0.25):
+                v = self.wlist(lambda: self.wdata(table, 0, "create"))
+            else:
+                v = self.wdata(table, 0, "create")
+            return "SELECT relorm_create(%s, %s)" % (t, self.jsonb(v))
+        if fn == "update":
+            return "SELECT relorm_update(%s, %s, %s)" % (t, self.jsonb(self.wfilter(table)),
+                                                        self.jsonb(self.wdata(table, 0, "update")))
+        if fn == "delete":
+            return "SELECT relorm_delete(%s, %s)" % (t, self.jsonb(self.wfilter(table)))
+        if fn == "save":
+            v = self.wentity(table, 0)
+            if self.chance(0.15):
+                v = [v] + [self.wentity(table, 0) for _ in range(self.r.randint(0, 3))]
+            return "SELECT relorm_save(%s, %s)" % (t, self.jsonb(v))
+        rel = self.relation(table)
+        target = TABLES[table][1].get(rel, ("?", table))[1]
+        rl = "'%s'" % rel.replace("'", "''")
+        owner = self.key_sql(table)
+        if fn == "create_related":
+            v = self.wdata(target, 1, "create")
+            if self.chance(0.2):
+                v = self.wlist(lambda: self.wdata(target, 1, "create"))
+            return "SELECT relorm_create_related(%s, %s, %s, %s)" % (t, rl, owner, self.jsonb(v))
+        if fn == "update_related":
+            return "SELECT relorm_update_related(%s, %s, %s, %s, %s)" % (
+                t, rl, owner, self.jsonb(self.wfilter(target)), self.jsonb(self.wdata(target, 1, "update")))
+        if self.chance(0.1):
+            return "SELECT relorm_delete_related(%s, %s, %s)" % (t, rl, owner)
+        return "SELECT relorm_delete_related(%s, %s, %s, %s)" % (t, rl, owner, self.jsonb(self.wfilter(target)))
+
     # ---- calls ----------------------------------------------------------
     def jsonb(self, v):
         return "'%s'::jsonb" % json.dumps(v).replace("'", "''")
@@ -300,6 +578,8 @@ class Gen:
         return self.pick(list(rels))
 
     def call(self):
+        if self.chance(self.write_share):
+            return self.write_call()
         related = [t for t in TABLES if TABLES[t][1]]
         table = self.pick(related) if self.chance(0.9) else self.pick(list(TABLES))
         rel = self.relation(table)
