@@ -59,6 +59,9 @@ typedef struct PlanEntry
 
 static HTAB *relation_plans = NULL;
 
+/* the most owners one call locks (exec_lock_owners) */
+#define RELORM_MAX_LOCKED_OWNERS 1000
+
 static void plans_reap(void);
 
 /*
@@ -202,9 +205,20 @@ compare_uint32(const void *a, const void *b)
 void
 exec_lock_owners(RelationInfo *rel, const KeyList *owners)
 {
-	uint32	   *keys = palloc(sizeof(uint32) * Max(owners->nkeys, 1));
+	uint32	   *keys;
 	int			i;
 
+	/*
+	 * each lock is held to the end of the transaction, in the shared lock
+	 * table: past this many, a call would run out of shared memory (53200)
+	 */
+	if (owners->nkeys > RELORM_MAX_LOCKED_OWNERS)
+		ereport(ERROR,
+				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+				 errmsg("relation \"%s\" links several targets to at most %d owners in one call, not %d",
+						rel->name, RELORM_MAX_LOCKED_OWNERS, owners->nkeys),
+				 errhint("Split the owners over several calls.")));
+	keys = palloc(sizeof(uint32) * Max(owners->nkeys, 1));
 	for (i = 0; i < owners->nkeys; i++)
 		keys[i] = owner_lock_key(rel, owners, i);
 	qsort(keys, owners->nkeys, sizeof(uint32), compare_uint32);
