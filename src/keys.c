@@ -26,6 +26,7 @@
 #include "nodes/params.h"
 #include "optimizer/optimizer.h"
 #include "parser/parse_coerce.h"
+#include "parser/parse_func.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -831,4 +832,27 @@ keys_jsonb_field(JsonbContainer *object, const char *key)
 	if (object == NULL)
 		return NULL;
 	return getKeyJsonValueFromContainer(object, key, strlen(key), NULL);
+}
+
+/*
+ * keys_type_has_aggregate: whether pg_catalog.<name>(type) resolves to an
+ * aggregate, as the parser would resolve it (with implicit casts and
+ * polymorphic aggregates): min and max exist for ordered types, not for
+ * boolean, json or point, say.
+ */
+bool
+keys_type_has_aggregate(const char *name, Oid type)
+{
+	Oid			funcid;
+	Oid			rettype;
+	bool		retset;
+	int			nvargs;
+	Oid			vatype;
+	Oid		   *true_types;
+
+	return func_get_detail(list_make2(makeString(pstrdup("pg_catalog")),
+									  makeString(pstrdup(name))),
+						   NIL, NIL, 1, &type, false, false, false,
+						   &funcid, &rettype, &retset, &nvargs, &vatype,
+						   &true_types, NULL) == FUNCDETAIL_AGGREGATE;
 }

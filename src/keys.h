@@ -37,6 +37,9 @@ extern Datum keys_column_array(const KeyList *keys, int col);
 extern char *keys_jsonb_text(JsonbValue *v);
 extern Datum keys_jsonb_value(JsonbValue *v, Oid type, int32 typmod);
 
+/* what a column's type takes */
+extern bool keys_type_has_aggregate(const char *name, Oid type);
+
 /* reading jsonb input */
 extern bool jsonb_value_equals(JsonbValue *v, const char *s);
 extern char *jsonb_value_string(JsonbValue *v);

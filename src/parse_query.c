@@ -1068,6 +1068,7 @@ type_is_numeric(Oid type)
 	return category == TYPCATEGORY_NUMERIC;
 }
 
+
 /*
  * parse_aggregate: {"relation": r, "count": true | "exists": true |
  * "sum"|"avg"|"min"|"max": "col" | "string_agg": ["col", "sep"],
@@ -1126,6 +1127,16 @@ parse_aggregate(ParseState *ps, QueryTable *table, RelationInfo *rel, const char
 								fns[i].name, fpath, agg->column->name,
 								format_type_be(agg->column->type)),
 						 errhint("Use min, max or string_agg for a column of another type.")));
+			if ((agg->kind == AGG_MIN || agg->kind == AGG_MAX) &&
+				!keys_type_has_aggregate(fns[i].name, agg->column->type))
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_FUNCTION),
+						 errmsg("%s at %s needs a column whose type is ordered, and \"%s\" is of type %s",
+								fns[i].name, fpath, agg->column->name,
+								format_type_be(agg->column->type)),
+						 agg->column->type == BOOLOID
+						 ? errhint("Use \"exists\" with a \"where\" on the column instead.")
+						 : errhint("Use count, exists or string_agg for a column of this type.")));
 			/* sum and avg compare as numeric, whatever the column's type */
 			agg->type = (agg->kind == AGG_SUM || agg->kind == AGG_AVG)
 				? NUMERICOID : agg->column->type;

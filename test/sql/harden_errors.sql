@@ -102,6 +102,20 @@ SELECT relorm_select('author', '{"select": [{"s": {"relation": "books", "sum": "
 SELECT relorm_select('author', '{"select": [{"s": {"relation": "books", "avg": "title"}}]}');
 :e
 SELECT relorm_select('author', '{"select": ["id", {"s": {"relation": "books", "sum": "pages"}}, {"a": {"relation": "books", "avg": "pages"}}], "order": ["id"]}');
+-- min / max of a type without them (boolean, json) was 42883 from the
+-- planner, without a path; types that reach min / max by a cast (varchar)
+-- or a polymorphic one (enum) take them
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TABLE note (id int PRIMARY KEY, author_id int REFERENCES author,
+                   done boolean, doc json, label varchar(10), feel mood);
+INSERT INTO note VALUES (1, 1, true, '{}', 'b', 'ok'), (2, 1, false, '[]', 'a', 'happy');
+SELECT relorm_has_many('author', 'notes', 'note');
+SELECT relorm_select('author', '{"select": [{"m": {"relation": "notes", "min": "done"}}]}');
+:e
+SELECT relorm_select('author', '{"select": [{"m": {"relation": "notes", "max": "doc"}}]}');
+:e
+SELECT relorm_select('author', '{"select": ["id", {"lo": {"relation": "notes", "min": "label"}}, {"hi": {"relation": "notes", "max": "feel"}}], "where": {"id": 1}}');
+SELECT relorm_select('author', '{"select": ["id", {"hi": {"relation": "notes", "max": "feel"}}], "where": {"hi": {"gt": "ok"}}}');
 -- relorm_sync(..., NULL) detaches all, as Laravel's sync(null)
 SELECT relorm_sync('book', 'tags', 1, NULL);
 SELECT count(*) FROM book_tags WHERE book_id = 1;
