@@ -271,30 +271,30 @@ constraint_hint(RelationInfo *rel, const StatementSpec *spec, int sqlerrcode)
  * compiles a wide statement (hundreds of relation items, an OR of
  * thousands of relation filters) for seconds to minutes in LLVM, which
  * no cancel interrupts, while relorm's statements are short and built for
- * indexes.  The setting is saved in a GUC nest level as a function's SET
- * clause saves it: restored on return, and by (sub)transaction abort on an
- * error.  JIT is decided by the jit setting at execution too, so a cached
- * plan planned with JIT on runs without it.
+ * indexes.  JIT is decided by the jit setting at planning and again at
+ * execution (no provider loads with jit off), so a cached plan planned
+ * with JIT on runs without it.
+ *
+ * It sets the jit setting's variable for the statement, as a function's
+ * SET clause would, without the GUC nest level such a clause takes:
+ * leaving that level walks every setting there is, which cost 3-4 % of a
+ * one-link call.  So every caller restores the setting in PG_FINALLY (or
+ * before re-throwing): an error leaves no session with JIT turned off.
  */
-int
+bool
 exec_jit_off(void)
 {
-	int			nest;
+	bool		was = jit_enabled;
 
-	if (!jit_enabled)
-		return -1;
-	nest = NewGUCNestLevel();
-	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
-	return nest;
+	jit_enabled = false;
+	return was;
 }
 
 /* exec_jit_restore restores the jit setting exec_jit_off changed. */
 void
-exec_jit_restore(int nest)
+exec_jit_restore(bool was)
 {
-	if (nest >= 0)
-		AtEOXact_GUC(true, nest);
+	jit_enabled = was;
 }
 
 /*
@@ -310,7 +310,7 @@ run_plan(MemoryContext context, SPIPlanPtr plan, Datum *values, const char *null
 	ExecResult *result = MemoryContextAllocZero(context, sizeof(ExecResult));
 	volatile int ret = 0;
 	uint64		i;
-	int			jit = exec_jit_off();
+	bool		jit = exec_jit_off();
 
 	PG_TRY();
 	{
@@ -321,6 +321,7 @@ run_plan(MemoryContext context, SPIPlanPtr plan, Datum *values, const char *null
 		ErrorData  *edata;
 		char	   *extra;
 
+		exec_jit_restore(jit);
 		MemoryContextSwitchTo(context);
 		edata = CopyErrorData();
 		extra = spec != NULL ? constraint_hint(rel, spec, edata->sqlerrcode)
@@ -499,13 +500,20 @@ exec_query_scalar(SqlBuf *buf, Oid type, bool *isnull)
 	Datum		d;
 	int16		typlen;
 	bool		typbyval;
-	int			jit;
-	int			ret;
+	bool		jit;
+	volatile int ret = 0;
 
 	SPI_connect();
 	jit = exec_jit_off();
-	ret = SPI_execute_plan(exec_query_plan(buf), buf->values, buf->nulls, true, 1);
-	exec_jit_restore(jit);
+	PG_TRY();
+	{
+		ret = SPI_execute_plan(exec_query_plan(buf), buf->values, buf->nulls, true, 1);
+	}
+	PG_FINALLY();
+	{
+		exec_jit_restore(jit);
+	}
+	PG_END_TRY();
 	if (ret != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "relorm query returned no row");
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, isnull);
@@ -529,15 +537,23 @@ List *
 exec_text_rows(const char *sql)
 {
 	MemoryContext context = CurrentMemoryContext;
-	List	   *rows = NIL;
+	List	   *rows;
 	uint64		i;
-	int			jit;
-	int			ret;
+	bool		jit;
+	volatile int ret = 0;
 
 	SPI_connect();
 	jit = exec_jit_off();
-	ret = SPI_execute(sql, true, 0);
-	exec_jit_restore(jit);
+	PG_TRY();
+	{
+		ret = SPI_execute(sql, true, 0);
+	}
+	PG_FINALLY();
+	{
+		exec_jit_restore(jit);
+	}
+	PG_END_TRY();
+	rows = NIL;
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "relorm could not run \"%s\"", sql);
 	for (i = 0; i < SPI_processed; i++)

@@ -36,7 +36,7 @@ extern void exec_ddl(const char *sql);
 extern void exec_lock_owner_values(RelationInfo *rel, const ColumnSet *cols,
 								   const Datum *values);
 extern ExecResult *exec_buf(SqlBuf *buf, bool read_only, const char *hint);
-extern int	exec_jit_off(void);
-extern void exec_jit_restore(int nest);
+extern bool exec_jit_off(void);
+extern void exec_jit_restore(bool was);
 
 #endif							/* RELORM_EXEC_H */

@@ -162,8 +162,8 @@ run_into(ResultStore *result, SPIPlanPtr plan, Datum *values, const char *nulls)
 	int			nargs = SPI_getargcount(plan);
 	ParamListInfo params = makeParamList(nargs);
 	int			i;
-	int			ret;
-	int			jit;
+	volatile int ret = 0;
+	bool		jit;
 
 	for (i = 0; i < nargs; i++)
 	{
@@ -191,8 +191,15 @@ run_into(ResultStore *result, SPIPlanPtr plan, Datum *values, const char *nulls)
 	options.read_only = true;
 	options.dest = (DestReceiver *) &receiver;
 	jit = exec_jit_off();
-	ret = SPI_execute_plan_extended(plan, &options);
-	exec_jit_restore(jit);
+	PG_TRY();
+	{
+		ret = SPI_execute_plan_extended(plan, &options);
+	}
+	PG_FINALLY();
+	{
+		exec_jit_restore(jit);
+	}
+	PG_END_TRY();
 	if (ret < 0)
 		elog(ERROR, "SPI_execute_plan_extended failed: %s", SPI_result_code_string(ret));
 	return receiver.seen;

@@ -66,6 +66,38 @@ RESET ROLE;
 -- the owner (not subject to RLS) sees everything that is linked
 SELECT * FROM post_categories ORDER BY 1, 2;
 
+-- An error inside a relorm read (here a policy's function raises) leaves
+-- the session's jit setting as it was; inside, jit was off.
+CREATE FUNCTION jit_probe() RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'jit is %', current_setting('jit');
+END $$;
+CREATE POLICY probe ON category FOR SELECT USING (jit_probe());
+SET jit = on;
+SET ROLE relorm_reader;
+DO $$
+BEGIN
+    PERFORM relorm_load_many('post', 'categories', 1);
+EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'load_many: %', SQLERRM;
+END $$;
+DO $$
+BEGIN
+    PERFORM relorm_count_related('post', 'categories', 1);
+EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'count_related: %', SQLERRM;
+END $$;
+DO $$
+BEGIN
+    PERFORM relorm_select('post', '{"select": ["id", {"categories": true}]}');
+EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'select: %', SQLERRM;
+END $$;
+SHOW jit;
+RESET ROLE;
+DROP POLICY probe ON category;
+RESET jit;
+
 -- Generated SQL qualifies every object and operator: an operator or a
 -- function planted on the caller's search_path is never used.
 CREATE SCHEMA trap;
