@@ -559,16 +559,21 @@ append_not_linked(SqlBuf *sb, RelationInfo *rel, const ColumnSet *ocols,
  *		  [<not linked>] ORDER BY t.t1 ON CONFLICT DO NOTHING RETURNING 1)
  *	<outcome>
  * remove, the links locked in the targets' order first:
- *	l AS (SELECT j.jt1 AS l1 FROM junction j, o, t
+ *	l AS (SELECT j.jt1 AS l1, j.ctid AS lc FROM junction j, o, t
  *		  WHERE j.js1 = o.o1 AND j.jt1 = t.t1 ORDER BY j.jt1, j.ctid
  *		  FOR UPDATE OF j),
  *	w AS (DELETE FROM junction j USING o, l
- *		  WHERE j.js1 = o.o1 AND j.jt1 = l.l1 RETURNING 1)
+ *		  WHERE j.ctid = l.lc AND j.js1 = o.o1 AND j.jt1 = l.l1 RETURNING 1)
  * set unlink (what is linked but not given; everything for SHAPE_NONE):
- *	l AS (SELECT j.jt1 AS l1 FROM junction j, o
+ *	l AS (SELECT j.jt1 AS l1, j.ctid AS lc FROM junction j, o
  *		  WHERE j.js1 = o.o1 AND NOT EXISTS (SELECT FROM t WHERE j.jt1 = t.t1)
  *		  ORDER BY j.jt1, j.ctid FOR UPDATE OF j),
  *	w AS (DELETE ... as for remove)
+ *
+ * The delete finds the locked rows by their ctid (the version the lock
+ * took, after following any concurrent update), not by reading the
+ * owner's links a second time; the key columns are compared too, since a
+ * ctid names a row only within one partition.
  *
  * Linked pairs are skipped by ON CONFLICT, or by append_not_linked when no
  * unique index covers the pair: either way the junction's index is probed
@@ -603,6 +608,7 @@ build_junction_write(SqlBuf *sb, RelationInfo *rel, RelOp op,
 		/* lock the links to delete in the targets' order */
 		appendStringInfoString(&sb->sql, ",\n     l AS (SELECT ");
 		append_select_list(sb, "j", jt, lcols);
+		appendStringInfoString(&sb->sql, ", j.ctid AS lc");
 		appendStringInfo(&sb->sql, " FROM %s j, o", junction);
 		if (op == RELOP_REMOVE)
 			appendStringInfoString(&sb->sql, ", t");
@@ -641,7 +647,8 @@ build_junction_write(SqlBuf *sb, RelationInfo *rel, RelOp op,
 			appendStringInfoString(&sb->sql, " ON CONFLICT DO NOTHING");
 			break;
 		default:				/* RELOP_REMOVE, RELOP_SET_UNLINK */
-			appendStringInfo(&sb->sql, "DELETE FROM %s j USING o, l WHERE ", junction);
+			appendStringInfo(&sb->sql, "DELETE FROM %s j USING o, l WHERE j.ctid OPERATOR(pg_catalog.=) l.lc AND ",
+							 junction);
 			append_owner_columns_eq(sb, rel, "j", js, "o", ocols);
 			appendStringInfoString(&sb->sql, " AND ");
 			append_columns_eq(sb, "j", jt, "l", lcols);
