@@ -104,7 +104,7 @@ check-tap:
 installcheck-pgss:
 	$(pg_regress_installcheck) $(REGRESS_OPTS) $(PGSS_OPTS) $(REGRESS_PGSS)
 
-.PHONY: test demo bench fuzz
+.PHONY: test demo bench bench-compare fuzz
 test:
 	test/harness.sh test
 
@@ -118,3 +118,9 @@ demo:
 
 bench:
 	test/harness.sh bench
+
+# the benchmarks on git revision BASE and on this tree, side by side
+# (bench/compare.sh; report in bench/results/compare.md)
+bench-compare:
+	@test -n "$(BASE)" || { echo "usage: make bench-compare BASE=<git revision>"; exit 2; }
+	test/harness.sh run bench/compare.sh $(BASE)
