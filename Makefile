@@ -11,6 +11,9 @@
 #                      (test/harness.sh)
 #   make demo          a throwaway server and a commented walkthrough
 #   make bench         a throwaway server and the benchmarks (bench/RESULTS.md)
+#   make bench-compare BASE=<rev>
+#                      the benchmarks on a build of git revision <rev> and on
+#                      this tree, side by side (bench/results/compare.md)
 #   make fuzz          the fuzzer at length on a throwaway server: FUZZ_SECONDS
 #                      (default 1800), FUZZ_SEED (default: the time)
 #
