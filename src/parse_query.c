@@ -1068,7 +1068,6 @@ type_is_numeric(Oid type)
 	return category == TYPCATEGORY_NUMERIC;
 }
 
-
 /*
  * parse_aggregate: {"relation": r, "count": true | "exists": true |
  * "sum"|"avg"|"min"|"max": "col" | "string_agg": ["col", "sep"],
