@@ -161,6 +161,16 @@ SELECT count(*) FROM post_tag WHERE post_id = 6;
 -- the statements relorm ran for the two calls, and how often each ran
 SELECT count(*) AS statements, sum(calls) AS calls FROM pg_stat_statements
  WHERE query LIKE 'WITH o AS%';
+-- Toggling one target runs a flat delete and, only if that unlinked
+-- nothing, a flat insert: linking runs both, unlinking the delete alone
+-- (the statements on the junction; the foreign keys' checks are
+-- PostgreSQL's). One statement doing both costs more: its plan starts
+-- both the delete and the insert, with its conflict handling, every time.
+SELECT pg_stat_statements_reset() IS NOT NULL AS reset;
+SELECT relorm_toggle('post', 'tags', 6, 3);
+SELECT relorm_toggle('post', 'tags', 6, 3);
+SELECT count(*) AS statements, sum(calls) AS calls FROM pg_stat_statements
+ WHERE query LIKE 'WITH d AS%' OR query LIKE 'DELETE %' OR query LIKE 'INSERT %';
 
 -- Errors.
 -- an unknown pivot field (42703), in every place fields are given
