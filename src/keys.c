@@ -83,7 +83,6 @@ static Datum coerce_value(KeyBuilder *kb, int col, Datum value, Oid type);
 static Datum input_value(KeyBuilder *kb, int col, char *text);
 static void push_key(KeyBuilder *kb);
 static char *where(KeyBuilder *kb);
-static char *column_names(const ColumnSet *cols);
 
 /*
  * keys_from_argument reads argument argno of the current call as keys of
@@ -381,7 +380,7 @@ collect_row(KeyBuilder *kb, Datum value)
 					 errmsg("%s%s: the row has no column \"%s\"",
 							kb->what, where(kb), cols->names[c]),
 					 errhint("A row identifies a row of the table by the key columns (%s).",
-							 column_names(cols))));
+							 keys_column_names(cols))));
 		}
 		d = heap_getattr(&tuple, found + 1, tupdesc, &isnull);
 		if (isnull)
@@ -681,9 +680,9 @@ push_key(KeyBuilder *kb)
 	keys->nkeys++;
 }
 
-/* column_names lists the key columns: "a, b". */
-static char *
-column_names(const ColumnSet *cols)
+/* keys_column_names lists the key columns for a message: "a, b". */
+char *
+keys_column_names(const ColumnSet *cols)
 {
 	StringInfoData buf;
 	int			c;

@@ -30,6 +30,7 @@ extern KeyList *keys_with_pivots(FunctionCallInfo fcinfo, int argno,
 								 const ColumnSet *columns, const char *what,
 								 bool single, Jsonb ***pivots);
 extern char *keys_format(const KeyList *keys, int i);
+extern char *keys_column_names(const ColumnSet *cols);
 extern Jsonb *keys_json(const KeyList *keys, int i);
 extern Datum keys_column_array(const KeyList *keys, int col);
 

@@ -99,19 +99,6 @@ column_names(const ColumnSet *cols)
 	return names;
 }
 
-/* column_list: the names of cols for a message: "a, b". */
-static char *
-column_list(const ColumnSet *cols)
-{
-	StringInfoData out;
-	int			c;
-
-	initStringInfo(&out);
-	for (c = 0; c < cols->ncols; c++)
-		appendStringInfo(&out, "%s%s", c ? ", " : "", quote_identifier(cols->names[c]));
-	return out.data;
-}
-
 /* add_names: names not yet in list appended. */
 static List *
 add_names(List *list, const ColumnSet *cols)
@@ -174,7 +161,7 @@ require_values(WriteLevel *level, const ColumnSet *cols, int row, Datum *values,
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("the values of (%s) of the row of table \"%s\" at %s are not known",
-						column_list(cols), level->name, level->row_paths[row]),
+						keys_column_names(cols), level->name, level->row_paths[row]),
 				 errhint("Give them in data: relorm knows the columns given and the keys it generates.")));
 }
 
